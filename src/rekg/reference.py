@@ -62,7 +62,9 @@ def compile_usgs(path: Path, display: str, known: Graph):
             if row["reference_year"]:
                 graph.add((obs, REKG.referenceYear, Literal(int(row["reference_year"]))))
             if row["value"] not in ("", "NA"):
-                graph.add((obs, REKG.value, Literal(row["value"], datatype=XSD.decimal)))
+                # the canonical decimal form ("4500.0"), which Turtle's number syntax keeps
+                value = row["value"] if "." in row["value"] else row["value"] + ".0"
+                graph.add((obs, REKG.value, Literal(value, datatype=XSD.decimal)))
             graph.add((obs, REKG.unit, Literal(row["unit"])))
             graph.add((obs, REKG.edition, Literal(edition)))
             graph.add((obs, DCTERMS.source, Literal(USGS_CITATIONS.get(edition, edition))))

@@ -23,9 +23,11 @@ def to_table(rows: Rows) -> str:
     header = rows.variables
     body = [[display(r.get(v)).replace("\n", " ") for v in header] for r in rows.rows]
     widths = [max([len(h)] + [len(line[i]) for line in body]) for i, h in enumerate(header)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
-    out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in body]
+    out += [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in body
+    ]
     out.append(f"({len(body)} row{'s' * (len(body) != 1)})")
     return "\n".join(out) + "\n"
 

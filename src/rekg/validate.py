@@ -42,7 +42,12 @@ def shacl_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
                 focus=short(focus),
                 path=_path_text(results, path),
                 message=text,
-                check=_shape_name(shapes, results.value(result, SH.sourceShape)),
+                check=_shape_name(
+                    shapes,
+                    results.value(result, SH.sourceConstraint)
+                    if isinstance(results.value(result, SH.sourceConstraint), URIRef)
+                    else results.value(result, SH.sourceShape),
+                ),
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )

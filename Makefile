@@ -1,0 +1,51 @@
+# rekg: a thin layer over the CLI. `make` sets up .venv, builds dist/ and prints the
+# answers; `make test` runs the suite. Outputs are written atomically by rekg itself.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-stamp
+REKG    := $(BIN)/rekg
+
+.DEFAULT_GOAL := all
+.PHONY: all help install build validate reason queries test lint format clean
+
+all: build ## set up .venv, build dist/ and print the answers
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP) ## create .venv and install rekg with its dependencies
+
+build: $(STAMP) ## validate, reason, run every stored query, export to dist/, print answers
+	$(REKG) build --answers
+
+validate: $(STAMP) ## run the SHACL shapes and the checks
+	$(REKG) validate
+
+reason: $(STAMP) ## write the OWL 2 RL closure to dist/rekg-inferred.ttl
+	$(REKG) reason
+
+queries: $(STAMP) ## list the stored queries
+	$(REKG) queries
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## check code style with ruff
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(STAMP) ## format the code with ruff
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+clean: ## remove dist/, site/ and caches (keeps .venv)
+	rm -rf dist site .pytest_cache .ruff_cache
