@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-stamp
 REKG    := $(BIN)/rekg
 
 .DEFAULT_GOAL := all
-.PHONY: all help install build validate reason queries test lint format clean
+.PHONY: all help install system-packages build validate reason queries publish serve bench test lint format clean
 
 all: build ## set up .venv, build dist/ and print the answers
 
@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install rekg with its dependencies
 
+system-packages: ## install the Debian packages when missing (graphviz, chromium)
+	scripts/ensure-system-packages.sh graphviz chromium
+
 build: $(STAMP) ## validate, reason, run every stored query, export to dist/, print answers
 	$(REKG) build --answers
 
@@ -36,7 +39,17 @@ reason: $(STAMP) ## write the OWL 2 RL closure to dist/rekg-inferred.ttl
 queries: $(STAMP) ## list the stored queries
 	$(REKG) queries
 
-test: $(STAMP) ## run the test suite
+publish: $(STAMP) ## render the static site into site/ (needs graphviz)
+	scripts/ensure-system-packages.sh graphviz
+	$(REKG) publish
+
+serve: $(STAMP) ## serve site/ and the live graph on http://127.0.0.1:8000
+	$(REKG) serve
+
+bench: $(STAMP) ## run the benchmark (bench/results.json and a Markdown table)
+	$(REKG) bench
+
+test: $(STAMP) system-packages ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## check code style with ruff

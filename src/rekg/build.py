@@ -50,7 +50,10 @@ def reason_checked(loaded: Loaded) -> Reasoned:
     return reasoned
 
 
-def build(project: Project, out: Path | None = None, validate_first: bool = True) -> BuildResult:
+def build(project: Project, out: Path | None = None, validate_first: bool = True,
+          answer=None) -> BuildResult:
+    """`answer(closure, catalogue) -> {name: Rows}` runs the stored questions; by default
+    on the local closure (a remote endpoint can stand in, see `rekg build --endpoint`)."""
     out = out or project.dist
     with _timed(result := BuildResult(None), "load"):
         result.loaded = load_project(project)
@@ -61,7 +64,7 @@ def build(project: Project, out: Path | None = None, validate_first: bool = True
         result.reasoned = reason_checked(result.loaded)
     with _timed(result, "queries"):
         catalogue = load_catalogue(project.queries)
-        result.answers = run_catalogue(result.reasoned.closure, catalogue)
+        result.answers = (answer or run_catalogue)(result.reasoned.closure, catalogue)
     with _timed(result, "export"):
         result.files = export.all_files(
             result.loaded.graph, result.reasoned.closure, catalogue, result.answers

@@ -2,12 +2,18 @@
 to exit codes (0 success, 1 the data or a check failed, 2 bad usage or unreadable input)."""
 
 import argparse
+import importlib
+import importlib.util
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_OK, CheckFailed, RekgError, UsageError
 from .formats import RESULT_FORMATS
+
+# Command groups kept in their own modules; each has register(add), where
+# add(name, func, help) returns the sub-parser to give arguments to.
+EXTENSIONS = ("rekg.cli_remote", "rekg.cli_site", "rekg.cli_bench")
 
 EPILOG = """exit codes: 0 success; 1 the data or a check failed (SHACL violation, a quote not
 in its source, an inconsistent closure); 2 bad usage or unreadable input (a Turtle
@@ -185,6 +191,9 @@ def parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     p.add_argument("--file", metavar="FILE", help="run the SPARQL query in FILE instead")
+    for module in EXTENSIONS:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).register(add)
     return top
 
 
