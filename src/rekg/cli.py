@@ -13,7 +13,7 @@ from .formats import RESULT_FORMATS
 
 # Command groups kept in their own modules; each has register(add), where
 # add(name, func, help) returns the sub-parser to give arguments to.
-EXTENSIONS = ("rekg.cli_remote", "rekg.cli_site", "rekg.cli_bench")
+EXTENSIONS = ("rekg.cli_remote", "rekg.cli_site", "rekg.cli_serve", "rekg.cli_bench")
 
 EPILOG = """exit codes: 0 success; 1 the data or a check failed (SHACL violation, a quote not
 in its source, an inconsistent closure); 2 bad usage or unreadable input (a Turtle
