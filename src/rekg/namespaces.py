@@ -54,6 +54,15 @@ class REKG(DefinedNamespace):
     Unlikely: _URIRef
     AuthorAnalysis: _URIRef
     ReportedSpeech: _URIRef
+    # relations used by code (the rest are reached through REKG._NS only in tests)
+    engagesWith: _URIRef
+    immediatelyUpstreamOf: _URIRef
+    upstreamOf: _URIRef
+    suppliesFeedstockTo: _URIRef
+    hostsProcessingFor: _URIRef
+    hasStrategicRole: _URIRef
+    participatesIn: _URIRef
+    eventPlace: _URIRef
     # claim properties
     modality: _URIRef
     negated: _URIRef
