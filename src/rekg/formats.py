@@ -43,3 +43,24 @@ def rdf_format(name_or_extension: str) -> RdfFormat:
 
 def rdf_format_for_path(path) -> RdfFormat:
     return rdf_format(str(path).rsplit(".", 1)[-1])
+
+
+# The server's media types. A SPARQL result can be a table (SELECT), a boolean (ASK) or a
+# graph (CONSTRUCT, DESCRIBE); each kind offers its own formats, the first the default.
+@dataclass(frozen=True)
+class SparqlResultFormat:
+    name: str
+    media_type: str
+
+
+SPARQL_RESULT_FORMATS = (
+    SparqlResultFormat("json", "application/sparql-results+json"),
+    SparqlResultFormat("xml", "application/sparql-results+xml"),
+    SparqlResultFormat("csv", "text/csv"),
+    SparqlResultFormat("tsv", "text/tab-separated-values"),
+)
+SPARQL_BOOLEAN_FORMATS = SPARQL_RESULT_FORMATS[:2]
+HTML_MEDIA_TYPE = "text/html"
+SPARQL_QUERY_MEDIA_TYPE = "application/sparql-query"
+SPARQL_UPDATE_MEDIA_TYPE = "application/sparql-update"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
