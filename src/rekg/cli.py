@@ -30,7 +30,17 @@ def cmd_build(args) -> int:
     from .build import build
 
     project = _project(args)
-    result = build(project, Path(args.out) if args.out else None)
+    answer = None
+    if args.endpoint:
+        from .cli_remote import endpoint_from
+        from .remote import answerer
+
+        answer = answerer(endpoint_from(args, args.endpoint))
+    else:
+        from .cli_remote import refuse_remote_options
+
+        refuse_remote_options(args)
+    result = build(project, Path(args.out) if args.out else None, answer=answer)
     graph, closure = result.loaded.graph, result.reasoned.closure
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
     print(
@@ -124,14 +134,47 @@ def cmd_query(args) -> int:
             "name a stored query or give --file q.rq",
             remedy="run 'rekg queries' to list the stored queries",
         )
-    graph = closure_graph(project)
-    if query is not None:
-        text = bind(text, bindings_for(query, given, graph))
-    elif given:
+    if query is None and given:
         raise UsageError("--param needs a stored query or a query file with a '#+' header")
-    rows = engine.select(graph, text)
+    if args.endpoint:
+        from .cli_remote import endpoint_from
+        from .graphcache import is_fresh
+
+        endpoint = endpoint_from(args, args.endpoint)
+        if query is not None:
+            # names and labels are resolved on the local closure when it is at hand; a
+            # remote query needs no local build when every value is an IRI or a slug
+            fresh = is_fresh(project, project.dist / "rekg-inferred.ttl")
+            try:
+                bindings = bindings_for(query, given, closure_graph(project) if fresh else None)
+            except UsageError:
+                if fresh:
+                    raise
+                bindings = bindings_for(query, given, closure_graph(project))
+            text = bind(text, bindings)
+        rows = endpoint.select(text)
+    else:
+        from .cli_remote import refuse_remote_options
+
+        refuse_remote_options(args)
+        graph = closure_graph(project)
+        if query is not None:
+            text = bind(text, bindings_for(query, given, graph))
+        rows = engine.select(graph, text)
     sys.stdout.write(WRITERS[args.format](rows))
     return EXIT_OK
+
+
+def _remote_options(p, endpoint_help: str) -> None:
+    from .cli_remote import add_client_options
+
+    p.add_argument("--endpoint", metavar="URL", help=endpoint_help)
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="with --endpoint: query this named graph as the default graph (default-graph-uri)",
+    )
+    add_client_options(p)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -160,6 +203,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", help="write there instead of dist/")
     p.add_argument("--answers", action="store_true", help="print dist/answers.md when done")
+    _remote_options(p, "answer the stored questions on this SPARQL endpoint instead")
     p = add(
         "validate", cmd_validate, "run the SHACL shapes and the checks; exit 1 on any violation"
     )
@@ -191,6 +235,7 @@ def parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     p.add_argument("--file", metavar="FILE", help="run the SPARQL query in FILE instead")
+    _remote_options(p, "run the query on this SPARQL endpoint instead")
     for module in EXTENSIONS:
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module).register(add)

@@ -1,0 +1,190 @@
+"""`rekg push`: the built datasets into a triple store (Graph Store Protocol). The options
+shared with `rekg query/build --endpoint` (timeout, credentials) are defined here too."""
+
+import sys
+from pathlib import Path
+
+from .errors import EXIT_OK, UsageError
+
+PUSH_HELP = "upload the built dataset to a triple store (SPARQL 1.1 Graph Store Protocol)"
+
+
+def add_client_options(p) -> None:
+    """--timeout, --user, --password-env, --token-env: how to talk to a remote store or endpoint."""
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="seconds to wait for each answer of the store (default: 30)",
+    )
+    p.add_argument("--user", metavar="U", help="user name for HTTP Basic authentication")
+    p.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="the environment variable that holds the password (never give it on the command line)",
+    )
+    p.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="the environment variable that holds a bearer token (e.g. QLever's access "
+        "token), sent as 'Authorization: Bearer ...'",
+    )
+
+
+def endpoint_from(args, url: str, update: str | None = None):
+    """The remote endpoint the arguments describe (graph, timeout, credentials checked)."""
+    from .remote import DEFAULT_TIMEOUT, Endpoint, auth_from, check_timeout
+
+    graph = getattr(args, "graph", None)
+    return Endpoint(
+        check_url(url, "--endpoint"),
+        check_iri(graph, "--graph") if graph else None,
+        check_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout),
+        auth_from(args.user, args.password_env, args.token_env),
+        update,
+    )
+
+
+def refuse_remote_options(args) -> None:
+    """Remote options given without --endpoint would be silently ignored: say so."""
+    for option in ("graph", "timeout", "user", "password_env", "token_env"):
+        if getattr(args, option, None) is not None:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(
+                f"{flag} needs --endpoint URL", remedy=f"add --endpoint or drop {flag}"
+            )
+
+
+def check_iri(value: str, what: str) -> str:
+    from .bind import _IRI_SAFE
+
+    if not _IRI_SAFE.match(value) or ":" not in value:
+        raise UsageError(
+            f"{what} {value!r} is not an absolute IRI",
+            remedy="give a full IRI such as https://w3id.org/rekg/dist/rekg-inferred.ttl",
+        )
+    return value
+
+
+def check_url(value: str, what: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise UsageError(
+            f"{what} {value!r} is not an http(s) URL",
+            remedy="give the full URL, e.g. http://127.0.0.1:7878/store",
+        )
+    return value
+
+
+def cmd_push(args) -> int:
+    from .cli import _project
+    from .graphcache import is_fresh
+    from .gsp import DEFAULT, GraphStore
+    from .remote import DEFAULT_TIMEOUT, Endpoint, auth_from, check_timeout
+    from .remote_push import DATASETS, name, push, services_for
+
+    project = _project(args)
+    store_url = check_url(args.store, "--store")
+    graph = DEFAULT if args.default else check_iri(args.graph, "--graph")
+    if args.chunk_size < 1:
+        raise UsageError(f"--chunk-size {args.chunk_size}: must be at least 1")
+    timeout = check_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+    auth = auth_from(args.user, args.password_env, args.token_env)
+    dist = Path(args.dist) if args.dist else project.dist
+    path = dist / DATASETS[args.dataset]
+    shown = project.relative(path)
+    if not path.is_file():
+        raise UsageError(f"{shown} does not exist", remedy="run 'rekg build' first")
+    if not is_fresh(project, path):
+        raise UsageError(
+            f"{shown} is older than the ontology or data/", remedy="run 'rekg build' first"
+        )
+    query_url, update_url = services_for(store_url)
+    endpoint = Endpoint(
+        check_url(args.endpoint, "--endpoint") if args.endpoint else query_url,
+        None,
+        timeout,
+        auth,
+        check_url(args.update, "--update") if args.update else update_url,
+    )
+    mode = "replace" if args.replace else "append" if args.append else "put"
+
+    def progress(step):
+        if args.verbose:
+            print(f"rekg push: {step}", file=sys.stderr)
+
+    result = push(
+        path,
+        GraphStore(store_url, auth, timeout),
+        endpoint,
+        graph,
+        mode,
+        args.chunk_size,
+        args.body_format,
+        progress,
+    )
+    how = {"put": "replaced", "replace": "swapped", "append": "appended"}[mode]
+    requests = f"{result.requests} request{'s' * (result.requests != 1)}"
+    print(
+        f"rekg push: {result.triples} triples of {shown} {how} into {name(graph)} at "
+        f"{store_url} in {requests}; verified: it holds {result.counted} "
+        f"triples ({result.seconds:.2f} s)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def register(add) -> None:
+    p = add("push", cmd_push, PUSH_HELP)
+    p.add_argument(
+        "--store",
+        required=True,
+        metavar="URL",
+        help="the Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+        "http://127.0.0.1:3030/ds/data (Fuseki)",
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--graph", metavar="IRI", help="write into this named graph")
+    where.add_argument("--default", action="store_true", help="write into the default graph")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument(
+        "--replace",
+        action="store_true",
+        help="load a staging graph, then swap it in with SPARQL Update MOVE: readers never "
+        "see a half-loaded graph, and a failure leaves the old graph as it was",
+    )
+    how.add_argument(
+        "--append", action="store_true", help="add to the graph (POST) instead of replacing it"
+    )
+    p.add_argument(
+        "--dataset",
+        choices=["inferred", "asserted"],
+        default="inferred",
+        help="inferred: dist/rekg-inferred.ttl, what the stored queries are written for "
+        "(default); asserted: dist/rekg.nt, for a store that reasons itself",
+    )
+    p.add_argument("--dist", metavar="DIR", help="read the dataset from DIR instead of dist/")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="SPARQL query endpoint for the verification count (default: beside --store)",
+    )
+    p.add_argument(
+        "--update",
+        metavar="URL",
+        help="SPARQL update endpoint for --replace's MOVE (default: beside --store)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=50_000,
+        metavar="N",
+        help="triples per request (default: 50000)",
+    )
+    p.add_argument(
+        "--body-format",
+        choices=["ntriples", "turtle"],
+        default="ntriples",
+        help="the request bodies' format (default: ntriples)",
+    )
+    p.add_argument("--verbose", action="store_true", help="print each step as it starts")
+    add_client_options(p)
