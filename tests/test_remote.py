@@ -707,11 +707,11 @@ def test_bearer_token_from_the_environment(monkeypatch):
 
 
 def test_the_documented_oxigraph_commands_run(tmp_path, built):
-    """docs/triple-stores.md's Oxigraph commands, as written, on a free port and a
+    """The README's Oxigraph commands ("Running on a triple store"), as written, on a free port and a
     temporary --location (push reads the test build, build writes to a temporary dist)."""
     from .conftest import ROOT
 
-    text = (ROOT / "docs" / "triple-stores.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("### Oxigraph (tested)\n", 1)[1].split("```sh\n", 1)[1].split("```")[0]
     lines = [line.split("#")[0].split() for line in block.splitlines()]
     assert [line[:2] for line in lines] == [
