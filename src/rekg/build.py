@@ -1,17 +1,22 @@
 """The pipeline: load, validate, reason, answer the stored questions, export. Each step is
-a plain function; `build` runs them in order and writes dist/ only when all succeed."""
+a plain function; `build` runs them in order and writes dist/ only when all succeed.
+
+`engine` picks the engines (see engine.py): "fast" (pyoxigraph, reasonable, shapes compiled
+to queries; the default) or "reference" (rdflib, owlrl, pyshacl). Both give the same
+answers, entailments, findings and bytes (tests/test_parity.py)."""
 
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import engine as engines
 from . import export
 from .catalogue import load_catalogue
 from .errors import CheckFailed
 from .load import Loaded, load_project
 from .project import Project, staged_dir, write_atomic
-from .query import run_catalogue
+from .query import run_catalogue, run_stored
 from .reason import Reasoned, reason
 from .report import Report
 from .validate import validate
@@ -25,6 +30,7 @@ class BuildResult:
     files: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     out: Path | None = None
+    engine: str = "fast"
 
 
 @contextmanager
@@ -34,15 +40,16 @@ def _timed(result: BuildResult, stage: str):
     result.seconds[stage] = round(time.perf_counter() - start, 4)
 
 
-def check(loaded: Loaded) -> Report:
-    report = validate(loaded)
+def check(loaded: Loaded, engine: str | None = None) -> Report:
+    report = validate(loaded, engine_name=engine)
     if not report.conforms:
         raise CheckFailed("validation found problems", report)
     return report
 
 
-def reason_checked(loaded: Loaded) -> Reasoned:
-    reasoned = reason(loaded.graph, loaded.places)
+def reason_checked(loaded: Loaded, engine: str | None = None) -> Reasoned:
+    fast = (engine or engines.current()) == "fast"
+    reasoned = reason(loaded.dataset if fast else loaded.graph, loaded.places, engine)
     if reasoned.findings:
         raise CheckFailed(
             "the OWL 2 RL closure is inconsistent", Report(reasoned.findings, ["OWL 2 RL closure"])
@@ -50,39 +57,73 @@ def reason_checked(loaded: Loaded) -> Reasoned:
     return reasoned
 
 
-def build(project: Project, out: Path | None = None, validate_first: bool = True,
-          answer=None) -> BuildResult:
+def answer_catalogue(reasoned: Reasoned, catalogue, engine: str | None = None) -> dict:
+    """Every stored question on the closure; on the fast engine, on its store, with the
+    parameters resolved against the closure's labels."""
+    if (engine or engines.current()) == "reference":
+        return run_catalogue(reasoned.closure, catalogue)
+    from .fast_query import resolver_graph
+
+    store = reasoned.store
+    resolver = resolver_graph(store)
+    return {name: run_stored(store, q, None, resolver) for name, q in sorted(catalogue.items())}
+
+
+def build(
+    project: Project,
+    out: Path | None = None,
+    validate_first: bool = True,
+    answer=None,
+    engine: str | None = None,
+) -> BuildResult:
     """`answer(closure, catalogue) -> {name: Rows}` runs the stored questions; by default
     on the local closure (a remote endpoint can stand in, see `rekg build --endpoint`)."""
+    engine = engine or engines.current()
     out = out or project.dist
-    with _timed(result := BuildResult(None), "load"):
-        result.loaded = load_project(project)
-    if validate_first:
-        with _timed(result, "validate"):
-            check(result.loaded)
-    with _timed(result, "reason"):
-        result.reasoned = reason_checked(result.loaded)
-    with _timed(result, "queries"):
-        catalogue = load_catalogue(project.queries)
-        result.answers = (answer or run_catalogue)(result.reasoned.closure, catalogue)
-    with _timed(result, "export"):
-        result.files = export.all_files(
-            result.loaded.graph, result.reasoned.closure, catalogue, result.answers
-        )
-        with staged_dir(out) as stage:
-            for name, data in result.files.items():
-                (stage / name).write_bytes(data)
+    with engines.using(engine):
+        with _timed(result := BuildResult(None, engine=engine), "load"):
+            result.loaded = load_project(project)
+        if validate_first:
+            with _timed(result, "validate"):
+                check(result.loaded, engine)
+        with _timed(result, "reason"):
+            result.reasoned = reason_checked(result.loaded, engine)
+            result.reasoned.adopt_store(result.loaded)
+        with _timed(result, "queries"):
+            catalogue = load_catalogue(project.queries)
+            if answer is not None:
+                result.answers = answer(result.reasoned.closure, catalogue)
+            else:
+                result.answers = answer_catalogue(result.reasoned, catalogue, engine)
+        with _timed(result, "export"):
+            result.files = export_files(result.loaded, result.reasoned, catalogue, result.answers)
+            with staged_dir(out) as stage:
+                for name, data in result.files.items():
+                    (stage / name).write_bytes(data)
     result.out = out
     return result
 
 
-def write_inferred(project: Project, out: Path | None = None) -> tuple[Reasoned, Path]:
+def export_files(loaded: Loaded, reasoned: Reasoned, catalogue, answers) -> dict:
+    """The dist/ files. The closure is the asserted graph plus the kept entailments (which
+    hold no blank nodes), so its sorted lines are a merge, not a second sort."""
+    fast = loaded._dataset is not None and not loaded._handed_out
+    asserted = export.Dump.of(loaded.dataset if fast else loaded.graph)
+    entailed = reasoned.entailed_quads()
+    closure = asserted.merged(export.Dump.of(entailed))
+    return export.all_files(asserted, closure, catalogue, answers)
+
+
+def write_inferred(
+    project: Project, out: Path | None = None, engine: str | None = None
+) -> tuple[Reasoned, Path]:
     """`rekg reason`: the closure alone, written atomically; SHA256SUMS kept in step."""
     out = out or project.dist
-    loaded = load_project(project)
-    reasoned = reason_checked(loaded)
+    with engines.using(engine):
+        loaded = load_project(project)
+        reasoned = reason_checked(loaded, engine)
     target = out / "rekg-inferred.ttl"
-    write_atomic(target, export.serialize(reasoned.closure, "turtle"))
+    write_atomic(target, export.Dump.of(reasoned.closure_quads()).serialize("turtle"))
     sums = out / "SHA256SUMS"
     if sums.exists():
         files = {

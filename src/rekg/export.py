@@ -1,6 +1,9 @@
 """The exported dataset: the asserted graph in Turtle, N-Triples and JSON-LD, the inferred
 closure, the VoID/DCAT description, the answers to the stored questions and SHA256SUMS.
-Every file is a pure function of the inputs, so two builds are byte-identical."""
+Every file is a pure function of the inputs, so two builds are byte-identical.
+
+The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
+(fast_export.py), whichever engine built it: the same triples give the same bytes."""
 
 import hashlib
 
@@ -10,9 +13,9 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 from . import __version__
 from .catalogue import StoredQuery
 from .engine import Rows
+from .fast_export import Dump
 from .formats import RDF_FORMATS
-from .namespaces import BASE, ID, ONTOLOGY_IRI, REKG, bind_prefixes
-from .rdfio import canonical, serialize
+from .namespaces import BASE, ID, ONTOLOGY_IRI, bind_prefixes
 from .results import to_markdown
 
 DATASET = ID["dataset"]
@@ -21,14 +24,21 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-def dataset_files(asserted: Graph, closure: Graph) -> dict[str, bytes]:
-    asserted = canonical(asserted)
-    files = {f"rekg.{fmt.extension}": serialize(asserted, fmt.name, True) for fmt in RDF_FORMATS}
-    files["rekg-inferred.ttl"] = serialize(closure, "turtle")
+def dataset_files(asserted, closure) -> dict[str, bytes]:
+    """`asserted`, `closure`: rdflib Graphs, pyoxigraph Datasets or iterables of quads."""
+    return _dataset_files(Dump.of(asserted), Dump.of(closure))
+
+
+def _dataset_files(asserted: "Dump", closure: "Dump") -> dict[str, bytes]:
+    files = {f"rekg.{fmt.extension}": asserted.serialize(fmt.name) for fmt in RDF_FORMATS}
+    files["rekg-inferred.ttl"] = closure.serialize("turtle")
     return files
 
 
-def void_description(asserted: Graph, closure: Graph, files: dict[str, bytes]) -> Graph:
+def void_description(asserted, closure, files: dict[str, bytes]) -> Graph:
+    asserted = asserted if isinstance(asserted, Dump) else Dump.of(asserted)
+    closure = closure if isinstance(closure, Dump) else Dump.of(closure)
+    stats = asserted.stats()
     g = bind_prefixes(Graph())
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
@@ -53,19 +63,13 @@ def void_description(asserted: Graph, closure: Graph, files: dict[str, bytes]) -
     g.add((d, VOID.vocabulary, ONTOLOGY_IRI))
     g.add((d, VOID.uriSpace, Literal(str(ID))))
     g.add((d, VOID.triples, Literal(len(asserted))))
-    g.add(
-        (
-            d,
-            VOID.entities,
-            Literal(len({s for s in asserted.subjects() if str(s).startswith(str(ID))})),
-        )
-    )
-    g.add((d, VOID.distinctSubjects, Literal(len(set(asserted.subjects())))))
-    g.add((d, VOID.properties, Literal(len(set(asserted.predicates())))))
-    g.add((d, VOID.classes, Literal(len(set(asserted.objects(None, RDF.type))))))
-    for source in sorted(asserted.subjects(RDF.type, REKG.SourceDocument)):
+    g.add((d, VOID.entities, Literal(stats.entities)))
+    g.add((d, VOID.distinctSubjects, Literal(stats.subjects)))
+    g.add((d, VOID.properties, Literal(stats.properties)))
+    g.add((d, VOID.classes, Literal(stats.classes)))
+    for source in stats.sources:
         g.add((d, DCTERMS.source, source))
-    claims = len(set(asserted.subjects(RDF.type, REKG.Claim)))
+    claims = stats.claims
     g.add((d, DCTERMS.extent, Literal(f"{claims} claims", lang="en")))
     media = {
         "ttl": "text/turtle",
@@ -122,9 +126,12 @@ def checksums(files: dict[str, bytes]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def all_files(asserted: Graph, closure: Graph, catalogue, answers) -> dict[str, bytes]:
-    files = dataset_files(asserted, closure)
+def all_files(asserted, closure, catalogue, answers) -> dict[str, bytes]:
+    """`asserted`, `closure`: rdflib Graphs, pyoxigraph Datasets or iterables of quads."""
+    asserted, closure = Dump.of(asserted), Dump.of(closure)
+    files = _dataset_files(asserted, closure)
     files["answers.md"] = answers_markdown(catalogue, answers)
-    files["void.ttl"] = serialize(void_description(asserted, closure, files), "turtle")
+    void = void_description(asserted, closure, files)
+    files["void.ttl"] = Dump.of(void).serialize("turtle")
     files["SHA256SUMS"] = checksums(files)
     return files

@@ -1,32 +1,139 @@
 """Load a project into one graph: the ontology, every *.ttl under data/, and the compiled
 authoring formats (claim files, reference tables). Records where each node is written so
-that reports can point at the file and line."""
+that reports can point at the file and line.
+
+The fast engine parses straight into a pyoxigraph Dataset (`Loaded.dataset`) and builds the
+rdflib Graph (`Loaded.graph`) and the pyoxigraph Store that SPARQL runs on (`Loaded.store`)
+only when someone asks for them; the reference engine parses into the rdflib Graph as
+before. All hold the same triples (tests/test_parity.py). The Dataset is the faithful
+copy: the Store keeps numbers by value, so "5"^^xsd:nonNegativeInteger comes back from it
+as "5"^^xsd:integer and "1.50"^^xsd:decimal as "1.5"; SHACL datatypes and the exports
+must see the literals as written."""
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import MutableMapping
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from . import claims, reference
-from .errors import CheckFailed
-from .namespaces import bind_prefixes
+from . import claims, engine, reference
+from .errors import CheckFailed, InputSyntaxError
+from .namespaces import ID, REKG, bind_prefixes
 from .project import Project
-from .rdfio import parse_file
+from .rdfio import _syntax_error, parse_file
 from .report import Finding, Report
 from .sources import SourceText
+from .store import dataset_of, graph_of, ox_triples, store_of, to_ox
 
 _PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
 
 
-@dataclass
+class Places(MutableMapping):
+    """node -> "file:line". The Turtle files are scanned for their subjects' lines only
+    when a place is first asked for (a report needs one; a clean build never does)."""
+
+    def __init__(self):
+        self._files: list[tuple[Path, str]] = []
+        self._data: dict = {}
+        self._scanned = True
+
+    def add_turtle(self, path: Path, display: str) -> None:
+        self._files.append((path, display))
+        self._scanned = False
+
+    def _all(self) -> dict:
+        if not self._scanned:
+            self._scanned = True
+            later, self._data = self._data, {}
+            for path, display in self._files:
+                for node, place in turtle_places(path, display).items():
+                    self._data.setdefault(node, place)
+            for node, place in later.items():
+                self._data.setdefault(node, place)
+        return self._data
+
+    def __getitem__(self, key):
+        return self._all()[key]
+
+    def __setitem__(self, key, value):
+        self._all()[key] = value
+
+    def __delitem__(self, key):
+        del self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self):
+        return len(self._all())
+
+    def setdefault(self, key, default=None):
+        # before the scan, kept aside: the Turtle files' places come first when it runs
+        return self._data.setdefault(key, default)
+
+
 class Loaded:
-    project: Project
-    graph: Graph
-    places: dict = field(default_factory=dict)  # node -> "file:line"
-    sources: dict = field(default_factory=dict)  # slug -> SourceText
-    findings: list = field(default_factory=list)  # authoring problems
-    files: list = field(default_factory=list)
+    """The loaded project. `graph` (rdflib) and `dataset` (pyoxigraph, as written) hold the
+    same triples; whichever was not loaded is made from the other on first use. `store`
+    (pyoxigraph, for SPARQL) is made from them on first use."""
+
+    def __init__(
+        self,
+        project: Project,
+        graph: Graph | None = None,
+        places: dict | None = None,
+        sources: dict | None = None,
+        findings: list | None = None,
+        files: list | None = None,
+        dataset: ox.Dataset | None = None,
+    ):
+        self.project = project
+        self._graph = graph
+        self._dataset = dataset
+        self._store = None
+        self._handed_out = graph is not None
+        self._compiled_subjects: set = set()
+        self.places = places if places is not None else {}  # node -> "file:line"
+        self.sources = sources if sources is not None else {}  # slug -> SourceText
+        self.findings = findings if findings is not None else []  # authoring problems
+        self.files = files if files is not None else []
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = graph_of(self._dataset, bind_prefixes(Graph()))
+        # whoever holds the rdflib Graph may change it: from now on it is the truth, and
+        # the dataset and the store are made from it whenever they are asked for
+        self._handed_out = True
+        self._dataset = self._store = None
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: Graph):
+        self._graph, self._dataset, self._store = value, None, None
+
+    @property
+    def dataset(self) -> ox.Dataset:
+        if self._dataset is None:
+            dataset = dataset_of(ox_triples(self._graph))
+            if self._handed_out:
+                return dataset
+            self._dataset = dataset
+        return self._dataset
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            store = store_of(self.dataset)
+            if self._handed_out:
+                return store
+            self._store = store
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._graph) if self._graph is not None else len(self._dataset)
 
     def place(self, node) -> str:
         node = URIRef(str(node).split("#", 1)[0]) if isinstance(node, URIRef) else node
@@ -37,13 +144,14 @@ def turtle_places(path: Path, display: str) -> dict:
     """The first line of each subject written at the start of a line."""
     prefixes, places = {}, {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = _PREFIX.match(line)
-        if match:
-            prefixes[match.group(1)] = match.group(2)
+        if not line or line[0] in " \t#[(":
             continue
-        if not line or line[0] in " \t#@[(":
+        if line[0] == "@":
+            match = _PREFIX.match(line)
+            if match:
+                prefixes[match.group(1)] = match.group(2)
             continue
-        token = line.split()[0]
+        token = line.split(None, 1)[0]
         if token.startswith("<") and token.endswith(">"):
             iri = token[1:-1]
         elif ":" in token and token.split(":", 1)[0] in prefixes:
@@ -55,25 +163,44 @@ def turtle_places(path: Path, display: str) -> dict:
     return places
 
 
-def load_project(project: Project, strict: bool = True) -> Loaded:
+def load_project(project: Project, strict: bool = True, engine_name: str | None = None) -> Loaded:
     """Everything the graph holds. With strict, authoring problems raise CheckFailed."""
-    graph = bind_prefixes(Graph())
-    loaded = Loaded(project, graph)
+    fast = (engine_name or engine.current()) == "fast"
+    loaded = Loaded(
+        project,
+        None if fast else bind_prefixes(Graph()),
+        places=Places() if fast else None,
+        dataset=ox.Dataset() if fast else None,
+    )
     turtle = [project.ontology, *sorted(project.data.rglob("*.ttl"))]
+    subjects: set = set()  # what the claim files may name (claims.Names), fast engine
     for path in turtle:
         display = project.relative(path)
-        parse_file(path, graph, display)
+        if fast:
+            _parse_into(path, loaded.dataset, display, subjects)
+        else:
+            parse_file(path, loaded.graph, display)
         loaded.files.append(display)
-        for node, place in turtle_places(path, display).items():
-            loaded.places.setdefault(node, place)
+        if fast:
+            loaded.places.add_turtle(path, display)
+        else:
+            for node, place in turtle_places(path, display).items():
+                loaded.places.setdefault(node, place)
     for path in sorted((project.data / "sources").glob("*.txt")):
         loaded.sources[path.stem] = SourceText.read(path.stem, path)
+    known = _label_graph(loaded.dataset) if fast else loaded.graph
     for path in sorted((project.data / "reference").glob("*.tsv")):
         compiler = reference.COMPILERS.get(path.name)
         if compiler is None:
             continue
-        _add(loaded, path, *compiler(path, project.relative(path), graph))
-    names = claims.Names.from_graph(graph)
+        compiled = compiler(path, project.relative(path), known)
+        _add(loaded, path, *compiled)
+        if fast:
+            for triple in compiled[0].triples((None, RDFS.label, None)):
+                known.add(triple)
+    if fast:
+        subjects.update(to_ox(s) for s in _compiled_subjects(loaded))
+    names = _names(loaded.dataset, subjects) if fast else claims.Names.from_graph(loaded.graph)
     for path in sorted((project.data / "claims").glob("*.yaml")):
         display = project.relative(path)
         _add(loaded, path, *claims.compile_claims(path, display, names, loaded.sources))
@@ -83,10 +210,59 @@ def load_project(project: Project, strict: bool = True) -> Loaded:
     return loaded
 
 
+def _parse_into(path: Path, dataset: ox.Dataset, display: str, subjects: set) -> None:
+    # Blank nodes get fresh labels per file (two files never share a node by accident);
+    # exports relabel them from their content, so the labels never show.
+    try:
+        add, seen = dataset.add, subjects.add
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+            add(quad)
+            seen(quad.subject)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, display) from None
+    except OSError as exc:
+        raise InputSyntaxError(
+            f"cannot read: {exc.strerror}", place=display, remedy="check the path"
+        ) from None
+
+
+def _label_graph(dataset: ox.Dataset) -> Graph:
+    """What the reference compilers look names up in: labels and alternative labels."""
+    graph = Graph()
+    for prop in (RDFS.label, SKOS.altLabel):
+        graph_of(dataset.quads_for_predicate(ox.NamedNode(str(prop))), graph)
+    return graph
+
+
+def _names(dataset: ox.Dataset, subjects: set) -> claims.Names:
+    """claims.Names.from_graph, from the subjects seen while loading."""
+    ns = str(ID)
+    entities = {}
+    for s in subjects:
+        if isinstance(s, ox.NamedNode) and s.value.startswith(ns) and "#" not in s.value:
+            entities[s.value[len(ns) :]] = URIRef(s.value)
+    properties = {}
+    for p_type in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for quad in dataset.quads_for_object(ox.NamedNode(str(p_type))):
+            iri = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
+            if quad.predicate.value == str(RDF.type) and iri.startswith(str(REKG._NS)):
+                properties[iri[len(str(REKG._NS)) :]] = URIRef(iri)
+    return claims.Names(entities, properties)
+
+
+def _compiled_subjects(loaded: "Loaded"):
+    yield from loaded._compiled_subjects
+
+
 def _add(loaded: Loaded, path: Path, graph: Graph, findings: list[Finding], places: dict):
     loaded.files.append(loaded.project.relative(path))
-    for triple in graph:
-        loaded.graph.add(triple)
+    if loaded._dataset is not None and loaded._graph is None:
+        for quad in ox_triples(graph):
+            loaded.dataset.add(quad)
+        loaded._compiled_subjects.update(graph.subjects())
+    else:
+        for triple in graph:
+            loaded.graph.add(triple)
     loaded.findings.extend(findings)
     for node, place in places.items():
         loaded.places.setdefault(node, place)

@@ -1,27 +1,93 @@
 """OWL 2 RL reasoning. The closure is computed over the triples the ontology's axioms can
 touch (not evidence selectors and quotes, which no axiom mentions), and only entailments
 about the project's own resources are kept: no `x owl:sameAs x`, no triples about the
-RDF/OWL vocabularies, no anonymous class expressions."""
+RDF/OWL vocabularies, no anonymous class expressions.
 
-from dataclasses import dataclass
+Two engines: owlrl (the reference) and `reasonable` (fast, the default; see fast_reason.py),
+which give the same kept entailments and the same inconsistency messages
+(tests/test_parity.py)."""
 
 import owlrl
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from . import engine
 from .namespaces import OA, bind_prefixes, is_project_iri
 from .report import Finding, short
+from .store import dataset_of, graph_of, ox_triples, store_of
 
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _VOCABULARIES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 _TRIVIAL = {RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty}
 
 
-@dataclass
 class Reasoned:
-    closure: Graph  # asserted triples plus the kept entailments
-    inferred: Graph  # the kept entailments alone
-    findings: list  # inconsistencies
+    """`closure`: the asserted triples plus the kept entailments; `inferred`: the kept
+    entailments alone (rdflib Graphs, made on first use when the fast engine reasoned);
+    `findings`: inconsistencies. `store` is the closure as a pyoxigraph Store for queries,
+    and `closure_quads()` the closure's triples as written, for the exports."""
+
+    def __init__(self, closure=None, inferred=None, findings=None, *, asserted=None, entailed=None):
+        self._closure = closure
+        self._inferred = inferred
+        self.findings = findings if findings is not None else []
+        self._asserted = asserted  # ox.Dataset, fast engine only
+        self._entailed = entailed  # list of ox.Quad, fast engine only
+        self._store = None
+
+    @property
+    def closure(self) -> Graph:
+        if self._closure is None:
+            graph = graph_of(self._asserted, bind_prefixes(Graph()))
+            self._closure = graph_of(self._entailed, graph)
+        return self._closure
+
+    @property
+    def inferred(self) -> Graph:
+        if self._inferred is None:
+            self._inferred = graph_of(self._entailed, bind_prefixes(Graph()))
+        return self._inferred
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            if self._asserted is not None:
+                self._store = store_of(self.closure_quads())
+            else:
+                self._store = store_of(ox_triples(self._closure))
+        return self._store
+
+    def adopt_store(self, loaded) -> None:
+        """Take over the store the validation built from the asserted graph and add the
+        entailments to it, instead of building the closure's store from scratch. The loaded
+        project forgets that store (it no longer holds the asserted graph alone)."""
+        if self._asserted is None or loaded._store is None or loaded._handed_out:
+            return
+        store, loaded._store = loaded._store, None
+        store.bulk_extend(self._entailed)
+        self._store = store
+
+    def closure_quads(self):
+        if self._asserted is None:
+            yield from ox_triples(self._closure)
+            return
+        yield from self._asserted
+        yield from self._entailed
+
+    def entailed_quads(self):
+        """The kept entailments alone (no blank nodes: `keep` refuses them)."""
+        if self._entailed is not None:
+            return self._entailed
+        return ox_triples(self._inferred)
+
+    def closure_dataset(self) -> ox.Dataset:
+        return dataset_of(self.closure_quads())
+
+    def __len__(self) -> int:
+        if self._asserted is not None:
+            return len(self._asserted) + len(self._entailed)
+        return len(self._closure)
 
 
 def reasoning_input(graph: Graph) -> Graph:
@@ -63,8 +129,15 @@ def keep(triple) -> bool:
     return not (isinstance(o, Literal) and p == RDF.type)
 
 
-def reason(graph: Graph, places=None) -> Reasoned:
-    places = places or {}
+def reason(graph, places=None, engine_name: str | None = None) -> Reasoned:
+    """`graph`: an rdflib Graph, or the pyoxigraph Dataset the fast loader holds."""
+    places = places if places is not None else {}
+    if isinstance(graph, ox.Dataset) or (engine_name or engine.current()) == "fast":
+        from .fast_reason import reason_fast
+
+        if not isinstance(graph, ox.Dataset):
+            graph = dataset_of(ox_triples(graph))
+        return reason_fast(graph, places)
     work = reasoning_input(graph)
     before = set(work)
     owlrl.DeductiveClosure(
@@ -96,3 +169,19 @@ def reason(graph: Graph, places=None) -> Reasoned:
     for triple in inferred:
         closure.add(triple)
     return Reasoned(closure, inferred, findings)
+
+
+def error_findings(messages) -> list[Finding]:
+    return [
+        Finding("(closure)", "owl:Nothing", "", str(m), "OWL 2 RL consistency") for m in messages
+    ]
+
+
+def nothing_finding(member, places) -> Finding:
+    return Finding(
+        places.get(member, "(closure)"),
+        short(member),
+        "rdf:type",
+        "is a member of owl:Nothing: the ontology's axioms make it impossible",
+        "OWL 2 RL consistency",
+    )

@@ -1,9 +1,14 @@
-"""Validation: the SHACL shapes (pyshacl), the SPARQL checks in queries/checks/ (each must
-return no rows), and the checks only code can do (each quote standing verbatim at its
-offsets in its source). All report in one format."""
+"""Validation: the SHACL shapes, the SPARQL checks in queries/checks/ (each must return no
+rows), and the checks only code can do (each quote standing verbatim at its offsets in its
+source). All report in one format.
+
+The shapes run on pyshacl (the reference engine) or compiled to set-wise checks over the
+fast store (fast_shacl.py, the default); both report the same findings
+(tests/test_parity.py)."""
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -14,6 +19,7 @@ from .load import Loaded
 from .namespaces import OA, REKG
 from .rdfio import parse_file
 from .report import Finding, Report, short
+from .store import from_ox, to_ox
 
 
 def load_shapes(path: Path, display: str) -> Graph:
@@ -78,10 +84,12 @@ def _shape_name(shapes: Graph, shape) -> str:
     return short(shape) if isinstance(shape, URIRef) else "anonymous shape"
 
 
-def sparql_findings(loaded: Loaded) -> list[Finding]:
+def sparql_findings(loaded: Loaded, engine_name: str | None = None) -> list[Finding]:
     findings = []
+    fast = (engine_name or engine.current()) == "fast"
+    store = loaded.store if fast else None
     for query in load_catalogue(loaded.project.queries, "checks").values():
-        rows = engine.select(loaded.graph, query.text)
+        rows = engine.select(store if fast else loaded.graph, query.text)
         for row in rows.rows:
             focus = row.get("focus")
             findings.append(
@@ -96,10 +104,11 @@ def sparql_findings(loaded: Loaded) -> list[Finding]:
     return findings
 
 
-def quote_findings(loaded: Loaded) -> list[Finding]:
+def quote_findings(loaded: Loaded, engine_name: str | None = None) -> list[Finding]:
     """Each claim's oa:exact must stand at oa:start..oa:end of its source's text, with the
     recorded prefix and suffix around it."""
-    g, findings = loaded.graph, []
+    fast = (engine_name or engine.current()) == "fast"
+    g, findings = (DatasetView(loaded.dataset) if fast else loaded.graph), []
     by_iri = {
         f"https://w3id.org/rekg/id/source/{slug}": text for slug, text in loaded.sources.items()
     }
@@ -149,14 +158,49 @@ def quote_findings(loaded: Loaded) -> list[Finding]:
     return findings
 
 
-def validate(loaded: Loaded, shapes_path: Path | None = None) -> Report:
+def validate(
+    loaded: Loaded, shapes_path: Path | None = None, engine_name: str | None = None
+) -> Report:
+    fast = (engine_name or engine.current()) == "fast"
     shapes_path = shapes_path or loaded.project.shapes
     shapes = load_shapes(shapes_path, loaded.project.relative(shapes_path))
     report = Report(list(loaded.findings))
-    report.extend(shacl_findings(loaded, shapes))
+    if fast:
+        from .fast_shacl import shacl_findings_fast
+
+        report.extend(shacl_findings_fast(loaded, shapes))
+    else:
+        report.extend(shacl_findings(loaded, shapes))
     report.checked.append(f"{len(set(shapes.subjects(RDF.type, SH.NodeShape)))} SHACL node shapes")
-    report.extend(sparql_findings(loaded))
+    report.extend(sparql_findings(loaded, engine_name))
     report.checked.append("SPARQL checks")
-    report.extend(quote_findings(loaded))
-    report.checked.append(f"{len(set(loaded.graph.subjects(RDF.type, REKG.Claim)))} quotes")
+    report.extend(quote_findings(loaded, engine_name))
+    g = DatasetView(loaded.dataset) if fast else loaded.graph
+    report.checked.append(f"{len(set(g.subjects(RDF.type, REKG.Claim)))} quotes")
     return report
+
+
+class DatasetView:
+    """The few rdflib Graph look-ups the quote check makes, on the fast loader's Dataset
+    (which keeps literals as written)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def subjects(self, predicate, obj):
+        p = to_ox(predicate)
+        for q in self.dataset.quads_for_object(to_ox(obj)):
+            if q.predicate == p:
+                yield from_ox(q.subject)
+
+    def objects(self, subject, predicate):
+        p = to_ox(predicate)
+        for q in self.dataset.quads_for_subject(to_ox(subject)):
+            if q.predicate == p:
+                yield from_ox(q.object)
+
+    def value(self, subject, predicate):
+        return next(self.objects(subject, predicate), None)
+
+    def __contains__(self, triple) -> bool:
+        return ox.Quad(*(to_ox(t) for t in triple)) in self.dataset

@@ -1,0 +1,82 @@
+"""The fast store: pyoxigraph, and the conversions between its terms and rdflib's.
+
+rdflib stays the public face (callers hold rdflib Graphs and terms); pyoxigraph does the
+work where the graph is large. Plain strings are kept as rdflib plain literals on the way
+back, never as xsd:string-typed ones: rdflib treats the two as different terms."""
+
+import weakref
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+XSD_STRING = str(XSD.string)
+_XSD_STRING_NODE = ox.NamedNode(XSD_STRING)
+
+
+def from_ox(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+
+
+def to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is None:
+        return ox.Literal(str(term))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+
+
+def ox_triples(graph: Graph):
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o))
+
+
+def dataset_of(quads) -> ox.Dataset:
+    dataset = ox.Dataset()
+    add = dataset.add
+    for q in quads:
+        add(q)
+    return dataset
+
+
+def store_of(triples) -> ox.Store:
+    """A store holding the given ox quads (or triples, put in the default graph)."""
+    store = ox.Store()
+    store.bulk_extend(
+        q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in triples
+    )
+    return store
+
+
+def graph_of(quads, graph: Graph | None = None) -> Graph:
+    graph = graph if graph is not None else Graph()
+    add = graph.add
+    for q in quads:
+        add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return graph
+
+
+# An rdflib Graph queried on the fast engine is copied into a store once and reused while
+# its size is unchanged (a server answering many requests on one graph pays the copy once).
+_COPIES: "weakref.WeakKeyDictionary[Graph, tuple[int, ox.Store]]" = weakref.WeakKeyDictionary()
+
+
+def store_for_graph(graph: Graph) -> ox.Store:
+    size = len(graph)
+    cached = _COPIES.get(graph)
+    if cached is not None and cached[0] == size:
+        return cached[1]
+    store = store_of(ox_triples(graph))
+    _COPIES[graph] = (size, store)
+    return store

@@ -1,0 +1,153 @@
+"""The fast engines against the reference engines (the design card's libraries) on the
+article's data: the same query rows for every stored query, the same entailments, the same
+SHACL findings for every shape's violating fixture, the same inconsistencies, and
+byte-identical exports."""
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from rekg import engine
+from rekg.build import build, reason_checked
+from rekg.catalogue import load_catalogue
+from rekg.errors import CheckFailed
+from rekg.load import Loaded, load_project
+from rekg.query import run_stored
+from rekg.reason import reason
+from rekg.validate import load_shapes, shacl_findings, validate
+
+from .test_shapes import CASES, PREFIXES
+
+BASE_EXTRA = """
+id:xi-jinping rekg:participatesIn id:state-visit-kuala-lumpur-2025 .
+id:he-lifeng rekg:participatesIn id:wef-davos-2026 .
+id:malaysia rekg:hasStrategicRole id:role-malaysia .
+id:vietnam rekg:hasStrategicRole id:role-vietnam .
+id:myanmar rekg:hasStrategicRole id:role-myanmar .
+id:thailand rekg:hasStrategicRole id:role-thailand .
+id:singapore rekg:hasStrategicRole id:role-singapore .
+"""
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, project):
+    """One build on each engine, each into its own dist/."""
+    return {
+        name: build(project, tmp_path_factory.mktemp(f"dist-{name}"), engine=name)
+        for name in engine.ENGINES
+    }
+
+
+def test_the_default_engine_is_the_fast_one():
+    assert engine.current() == "fast"
+
+
+def test_loaders_give_the_same_graph(project):
+    fast = load_project(project, engine_name="fast")
+    ref = load_project(project, engine_name="reference")
+    assert len(fast) == len(ref) == 3555
+    assert isomorphic(fast.graph, ref.graph)
+    assert fast.places == ref.places
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        load_catalogue(
+            __import__("rekg")
+            .project.Project(__import__("pathlib").Path(__file__).resolve().parent.parent)
+            .queries
+        )
+    ),
+)
+def test_every_stored_query_gives_the_same_rows(both, name):
+    closure = both["reference"].reasoned.closure
+    query = load_catalogue(both["reference"].loaded.project.queries)[name]
+    with engine.using("reference"):
+        ref = run_stored(closure, query)
+    with engine.using("fast"):
+        fast = run_stored(closure, query)
+    assert fast.variables == ref.variables
+    assert fast.as_tuples() == ref.as_tuples()
+    assert both["fast"].answers[name].as_tuples() == ref.as_tuples()
+
+
+def test_the_same_entailments(both):
+    ref, fast = both["reference"].reasoned, both["fast"].reasoned
+    assert len(ref.inferred) == len(fast.inferred) == 659
+    assert set(ref.inferred) == set(fast.inferred)
+    assert isomorphic(ref.closure, fast.closure)
+
+
+def test_byte_identical_exports(both):
+    ref, fast = both["reference"].files, both["fast"].files
+    assert sorted(ref) == sorted(fast)
+    for name in ref:
+        assert ref[name] == fast[name], name
+
+
+def test_the_same_report_on_the_article(both):
+    ref = validate(both["reference"].loaded, engine_name="reference")
+    fast = validate(both["fast"].loaded, engine_name="fast")
+    assert ref.conforms and fast.conforms
+    assert ref.render() == fast.render()
+
+
+@pytest.fixture(scope="module")
+def base(project):
+    g = Graph()
+    from rekg.rdfio import parse_file
+
+    for path in (
+        project.ontology,
+        project.data / "entities.ttl",
+        project.data / "sources" / "china-sea-rare-earths.ttl",
+    ):
+        parse_file(path, g)
+    g.parse(data=PREFIXES + BASE_EXTRA, format="turtle")
+    return g
+
+
+@pytest.mark.parametrize(
+    "shape,turtle", [(c[0], c[3]) for c in CASES], ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_shacl_findings_agree_on_every_violating_fixture(project, base, shape, turtle):
+    from rekg.fast_shacl import shacl_findings_fast
+
+    shapes = load_shapes(project.shapes, "ontology/shapes.ttl")
+    g = Graph()
+    for triple in base:
+        g.add(triple)
+    g.parse(data=PREFIXES + turtle, format="turtle")
+    ref = sorted(shacl_findings(Loaded(project, g), shapes))
+    fast = sorted(shacl_findings_fast(Loaded(project, g), shapes))
+    assert ref, "the fixture must violate its shape"
+    assert shape in {f.check for f in ref}
+    assert fast == ref
+
+
+@pytest.mark.parametrize(
+    "turtle",
+    [
+        "id:he-lifeng a rekg:Country .",
+        "id:china rekg:transfersCapability id:technological-edge .",
+        "id:ghost a <http://www.w3.org/2002/07/owl#Nothing> .",
+    ],
+)
+def test_the_same_inconsistencies(scratch, turtle):
+    (scratch.data / "broken.ttl").write_text(PREFIXES + turtle + "\n", encoding="utf-8")
+    found = {}
+    for name in engine.ENGINES:
+        loaded = load_project(scratch, engine_name=name)
+        with pytest.raises(CheckFailed) as caught:
+            reason_checked(loaded, name)
+        found[name] = sorted(caught.value.report.findings)
+    assert found["fast"] == found["reference"]
+    assert found["fast"]
+
+
+def test_a_graph_changed_after_loading_is_what_the_fast_engine_checks(scratch):
+    loaded = load_project(scratch, engine_name="fast")
+    graph = loaded.graph
+    graph.parse(data=PREFIXES + "id:he-lifeng a rekg:Country .", format="turtle")
+    assert reason(loaded.dataset, loaded.places, "fast").findings
