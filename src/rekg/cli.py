@@ -41,10 +41,11 @@ def cmd_build(args) -> int:
 
         refuse_remote_options(args)
     result = build(project, Path(args.out) if args.out else None, answer=answer)
-    graph, closure = result.loaded.graph, result.reasoned.closure
+    # counts, not .graph: materialising an rdflib graph at a million triples costs gigabytes
+    asserted, closure = len(result.loaded), len(result.reasoned)
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
     print(
-        f"rekg build: {len(graph)} asserted triples, {len(closure) - len(graph)} entailments, "
+        f"rekg build: {asserted} asserted triples, {closure - asserted} entailments, "
         f"{len(result.answers)} questions answered; wrote {len(result.files)} files to "
         f"{project.relative(result.out)}/ ({timings})",
         file=sys.stderr,
@@ -186,6 +187,12 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"rekg {__version__}")
     top.add_argument(
+        "--engine",
+        choices=["fast", "reference"],
+        help="fast (default: pyoxigraph, reasonable, compiled shapes) or reference "
+        "(rdflib, owlrl, pyshacl); also $REKG_ENGINE",
+    )
+    top.add_argument(
         "--root",
         metavar="DIR",
         help="the project folder (default: $REKG_ROOT, "
@@ -248,6 +255,10 @@ def main(argv=None) -> int:
         parser().print_help()
         return 2
     try:
+        if args.engine:
+            from . import engine
+
+            engine.use(args.engine)
         return args.func(args)
     except CheckFailed as exc:
         if exc.report is not None:

@@ -1,0 +1,194 @@
+"""A seeded generator that grows the graph the way real use does: many more sources, each
+with about fifty claims in the contract's claim model (modality, negation, attribution,
+actors, events, evidence with a quote and a position selector standing verbatim in the
+source's text), new actors and events per source, and reference observations.
+
+The claims are variations of the article's own: each generated claim copies one article
+claim's relation, modality, negation, speaker, time frame and counterpart, so the grown
+graph passes the same shapes and checks and gives the reasoner the same kind of work. Its
+quote is the article's quote with the report and item number appended, which makes it
+unique in its generated source text. The generated triples are written as Turtle files
+(one triple a line) under data/generated/, with each source's text and metadata under
+data/sources/: every *.ttl under data/ is part of the graph (contract.md)."""
+
+import hashlib
+import random
+import shutil
+from pathlib import Path
+
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from ..engine import select
+from ..namespaces import ID, OA, REKG, SOURCE
+from ..project import Project
+from ..sources import CONTEXT
+
+R = Namespace(str(REKG._NS))  # open: the ontology declares terms the code never names
+
+CLAIMS_PER_SOURCE = 50
+OBSERVATIONS_PER_SOURCE = 12
+# Claim properties that a generated claim gets afresh rather than copies.
+_OWN = {RDFS.label, R.sourceOrder, PROV.wasDerivedFrom, R.evidence, RDFS.comment}
+_MEASURES = ("mine_production", "reserves", "refinery_output", "exports", "imports")
+_COUNTRIES = ("malaysia", "vietnam", "myanmar", "thailand", "singapore", "china")
+
+
+def nt(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        raise ValueError("the templates hold no blank nodes")
+    text = (
+        str(term)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def templates(closure_or_graph) -> list[dict]:
+    """The article's claims: for each, its quote and the (predicate, object) pairs a
+    generated claim copies, in a fixed order."""
+    rows = select(
+        closure_or_graph,
+        """PREFIX rekg: <https://w3id.org/rekg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?claim ?quote ?p ?o WHERE {
+          ?claim a rekg:Claim ; rekg:evidence/oa:hasSelector/oa:exact ?quote ; ?p ?o .
+        } ORDER BY ?claim ?p ?o""",
+        engine="reference",
+    )
+    by_claim: dict = {}
+    for row in rows.rows:
+        entry = by_claim.setdefault(row["claim"], {"quote": str(row["quote"]), "pairs": []})
+        if row["p"] not in _OWN:
+            entry["pairs"].append((row["p"], row["o"]))
+    return [by_claim[c] for c in sorted(by_claim)]
+
+
+def plain_triple(pairs):
+    d = dict((p, o) for p, o in pairs if p in (RDF.subject, RDF.predicate, RDF.object))
+    values = dict(pairs)
+    stated = values.get(R.modality) == R.Asserted and str(values.get(R.negated)) in (
+        "false",
+        "False",
+    )
+    if stated and len(d) == 3:
+        return d[RDF.subject], d[RDF.predicate], d[RDF.object]
+    return None
+
+
+def source_files(k: int, rng: random.Random, tmpl: list[dict]):
+    """(slug, text, turtle lines) of generated source number k."""
+    slug = f"gen-{k:05d}"
+    source = SOURCE[slug]
+    picks = [tmpl[rng.randrange(len(tmpl))] for _ in range(CLAIMS_PER_SOURCE)]
+    sentences = [f"{p['quote']} (report {k}, item {i + 1})" for i, p in enumerate(picks)]
+    text = (
+        f"Generated report {k} on rare earths in Southeast Asia.\n"
+        + "\n".join(s + "." for s in sentences)
+        + "\n"
+    )
+    lines = []
+    add = lines.append
+    company = ID[f"gen-company-{k:05d}"]
+    event = ID[f"gen-event-{k:05d}"]
+    year = 2000 + k % 26
+    for s, p, o in (
+        (source, RDF.type, R.SourceDocument),
+        (source, RDFS.label, Literal(f"Generated report {k}", lang="en")),
+        (source, SKOS.definition, Literal(f"A generated report, number {k}.", lang="en")),
+        (source, DCTERMS.language, Literal("en")),
+        (source, DCTERMS.format, Literal("text/plain; charset=utf-8")),
+        (source, R.localCopy, Literal(f"data/sources/{slug}.txt")),
+        (source, R.sha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())),
+        (company, RDF.type, R.Company),
+        (company, RDFS.label, Literal(f"Generated company {k}", lang="en")),
+        (company, SKOS.definition, Literal(f"A company named in generated report {k}.", lang="en")),
+        (event, RDF.type, R.ContextEvent),
+        (event, DCTERMS.source, Literal(f"Generated report {k}, chronology")),
+        (event, RDFS.label, Literal(f"Generated event {k}", lang="en")),
+        (event, R.date, Literal(f"{year}-{1 + k % 12:02d}", datatype=XSD.gYearMonth)),
+    ):
+        add(f"{nt(s)} {nt(p)} {nt(o)} .")
+    offset = text.index("\n") + 1
+    for i, (pick, sentence) in enumerate(zip(picks, sentences, strict=True), start=1):
+        claim = URIRef(f"https://w3id.org/rekg/id/claim/{slug}-{i:03d}")
+        start, end = offset, offset + len(sentence)
+        offset = end + 2  # the full stop and the line break
+        c = nt(claim)
+        ev, q, pos = (nt(URIRef(f"{claim}#{part}")) for part in ("evidence", "quote", "position"))
+        add(f"{c} <{RDF.type}> <{R.Claim}> .")
+        add(f'{c} <{RDFS.label}> "claim {slug}-{i:03d}"@en .')
+        add(f'{c} <{R.sourceOrder}> "{i}"^^<{XSD.integer}> .')
+        add(f"{c} <{PROV.wasDerivedFrom}> {nt(source)} .")
+        add(f"{c} <{R.about}> {nt(company)} .")
+        for p, o in pick["pairs"]:
+            if p != RDF.type:
+                add(f"{c} {nt(p)} {nt(o)} .")
+        stated = plain_triple(pick["pairs"])
+        if stated:
+            add(" ".join(nt(t) for t in stated) + " .")
+        add(f"{c} <{R.evidence}> {ev} .")
+        add(f"{ev} <{RDF.type}> <{OA.SpecificResource}> .")
+        add(f"{ev} <{OA.hasSource}> {nt(source)} .")
+        add(f"{ev} <{OA.hasSelector}> {q} .")
+        add(f"{ev} <{OA.hasSelector}> {pos} .")
+        add(f"{q} <{RDF.type}> <{OA.TextQuoteSelector}> .")
+        add(f"{q} <{OA.exact}> {nt(Literal(sentence))} .")
+        add(f"{q} <{OA.prefix}> {nt(Literal(text[max(0, start - CONTEXT) : start]))} .")
+        add(f"{q} <{OA.suffix}> {nt(Literal(text[end : end + CONTEXT]))} .")
+        add(f"{pos} <{RDF.type}> <{OA.TextPositionSelector}> .")
+        add(f'{pos} <{OA.start}> "{start}"^^<{XSD.nonNegativeInteger}> .')
+        add(f'{pos} <{OA.end}> "{end}"^^<{XSD.nonNegativeInteger}> .')
+        assert text[start:end] == sentence
+    for j in range(OBSERVATIONS_PER_SOURCE):
+        country = _COUNTRIES[(k + j) % len(_COUNTRIES)]
+        measure = _MEASURES[j % len(_MEASURES)]
+        obs = nt(ID[f"obs/gen-{k:05d}-{j:02d}"])
+        value = f"{rng.randrange(0, 500000)}.{rng.randrange(10)}"
+        for p, o in (
+            (RDF.type, R.Observation),
+            (RDFS.label, Literal(f"{country}: {measure} {year} (generated report {k})", lang="en")),
+            (R.observedPlace, ID[country]),
+            (R.measure, Literal(measure)),
+            (R.referenceYear, Literal(str(year), datatype=XSD.integer)),
+            (R.unit, Literal("t REO")),
+            (R.edition, Literal(f"generated report {k}")),
+            (DCTERMS.source, Literal(f"Generated report {k}, table {j + 1}")),
+            (R.value, Literal(value, datatype=XSD.decimal)),
+        ):
+            add(f"{obs} {nt(p)} {nt(o)} .")
+    return slug, text, lines
+
+
+def grow(base: Path, target: Path, triples: int, seed: int = 5, base_triples: int = 3555) -> dict:
+    """A copy of the project at `base` in `target`, grown with generated sources until the
+    asserted graph holds about `triples` triples. Returns what was generated."""
+    from ..load import load_project
+
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(base / name, target / name)
+    project = Project(target)
+    tmpl = templates(load_project(Project(base)).graph)
+    rng = random.Random(seed)
+    out = project.data / "generated"
+    out.mkdir()
+    count, k = base_triples, 0
+    while count < triples:
+        k += 1
+        slug, text, lines = source_files(k, rng, tmpl)
+        (project.data / "sources" / f"{slug}.txt").write_text(text, encoding="utf-8")
+        (out / f"{slug}.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        count += len(set(lines))
+    return {"sources": k, "lines": count, "root": str(target)}

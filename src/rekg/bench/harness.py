@@ -1,0 +1,397 @@
+"""The benchmark harness: grows the project to each size, runs the build on the fast
+engines (a warm-up, then the median of five runs, three at the largest size) and once on
+the reference engines (each stage capped), checks that both wrote byte-identical files,
+times the real `rekg build` on the article and `rekg publish` where it exists, and writes
+bench/results.json and bench/results.md. Every run is its own process (`worker.py`), so
+peak memory is per run and a capped stage can be killed."""
+
+import json
+import os
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .generate import grow
+
+STAGES = ("load", "validate", "reason", "queries", "export")
+
+TARGETS = {
+    "build_1m_s": 60.0,
+    "peak_1m_mib": 4096.0,
+    "query_1m_ms": 100.0,
+    "growth": 12.0,
+    "article_s": 1.5,
+}
+
+
+@dataclass
+class Run:
+    ok: bool
+    stages: dict = field(default_factory=dict)
+    done: dict = field(default_factory=dict)
+    failed: str = ""  # the stage that did not finish, and why
+    skipped: list = field(default_factory=list)
+
+
+def run_worker(root: Path, engine: str, out: Path, cap_s: float, query_runs: int, skip=()) -> Run:
+    """One build in a subprocess; a stage that runs past cap_s is killed."""
+    cmd = [sys.executable, "-m", "rekg.bench.worker", str(root), engine, str(out), str(query_runs),
+           ",".join(skip)]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, start_new_session=True
+    )
+    run = Run(ok=False)
+    fd = proc.stdout.fileno()
+    buffer = b""
+    deadline = time.monotonic() + cap_s
+    stage_index = 0
+    while True:
+        # every complete line first: several can arrive at once (a skipped stage is instant)
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            msg = json.loads(line)
+            if msg["stage"] == "done":
+                proc.wait()
+                run.ok, run.done = True, msg
+                return run
+            if msg.get("skipped"):
+                run.skipped.append(msg["stage"])
+            else:
+                run.stages[msg["stage"]] = msg["s"]
+            stage_index += 1
+            deadline = time.monotonic() + cap_s
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(remaining, 0))
+        if not ready:
+            proc.kill()
+            proc.wait()
+            pending = ("imports", *STAGES, "queries timing")[min(stage_index, len(STAGES) + 1)]
+            run.failed = f"{pending}: not finished in {cap_s:.0f} s (killed)"
+            return run
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            proc.wait()
+            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            run.failed = f"exit {proc.returncode}: {err[-1] if err else ''}"
+            return run
+        buffer += chunk
+
+
+def _median(values):
+    return round(statistics.median(values), 4) if values else None
+
+
+def summarise(runs: list[Run]) -> dict:
+    ok = [r for r in runs if r.ok]
+    if not ok:
+        return {"finished": False, "failed": runs[-1].failed if runs else "not run"}
+    by_stage = {s: _median([r.stages[s] for r in ok]) for s in STAGES}
+    queries = {
+        name: _median([r.done["query_median_ms"][name] for r in ok])
+        for name in ok[0].done["query_median_ms"]
+    }
+    return {
+        "finished": True,
+        "runs": len(ok),
+        "triples": ok[0].done["triples"],
+        "entailments": ok[0].done["entailments"],
+        "seconds_by_stage": by_stage,
+        "build_total_s": _median([sum(r.stages[s] for s in STAGES) for r in ok]),
+        "process_s": _median([r.done["process_s"] for r in ok]),
+        "peak_rss_mib": max(r.done["peak_rss_mib"] for r in ok),
+        "query_median_ms": queries,
+        "query_max_median_ms": max(queries.values()),
+        "sums": ok[0].done["sums"],
+    }
+
+
+def partial(run: Run) -> dict:
+    """What a reference run measured before it was stopped."""
+    out = summarise([run])
+    if not out["finished"]:
+        out["seconds_by_stage"] = dict(run.stages)
+    return out
+
+
+def reference_runs(root: Path, out: Path, cap_s: float, log) -> dict:
+    """The reference engines once, each stage capped; a stage over the cap is recorded and
+    the run is repeated without it, so that every reference engine gets measured."""
+    skip, capped, stages, last = [], {}, {}, None
+    while True:
+        last = run_worker(root, "reference", out, cap_s, 1, skip)
+        stages.update({k: v for k, v in last.stages.items() if k not in capped})
+        if last.ok:
+            break
+        stage = last.failed.split(":", 1)[0]
+        log(f"    reference: {last.failed}")
+        if stage not in ("validate", "reason", "queries") or stage in skip:
+            break
+        capped[stage] = last.failed
+        skip.append(stage)
+    entry = {"finished": last.ok and not capped, "seconds_by_stage": stages, "capped": capped}
+    if not last.ok:
+        entry["failed"] = last.failed
+    if last.ok:
+        entry.update(
+            triples=last.done["triples"],
+            peak_rss_mib=last.done["peak_rss_mib"],
+            sums=last.done["sums"],
+            skipped=last.done.get("skipped", []),
+        )
+        if last.done["query_median_ms"]:
+            entry["query_median_ms"] = last.done["query_median_ms"]
+            entry["query_max_median_ms"] = max(last.done["query_median_ms"].values())
+        if not capped:
+            entry["build_total_s"] = round(sum(stages[s] for s in STAGES), 4)
+    return entry
+
+
+def time_command(args: list[str], runs: int, cwd: Path, cap_s: float = 600.0) -> dict:
+    """Wall time of a real command, process start to exit: median after a warm-up."""
+    times = []
+    for i in range(runs + 1):
+        t = time.perf_counter()
+        try:
+            done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=cap_s)
+        except subprocess.TimeoutExpired:
+            return {"finished": False, "failed": f"not finished in {cap_s:.0f} s (killed)"}
+        elapsed = time.perf_counter() - t
+        if done.returncode != 0:
+            return {"finished": False, "failed": done.stderr.strip().splitlines()[-1:]}
+        if i:
+            times.append(elapsed)
+    return {"finished": True, "runs": runs, "median_s": _median(times), "all_s": times}
+
+
+def rekg_command() -> str:
+    return str(Path(sys.executable).with_name("rekg"))
+
+
+def has_command(name: str) -> bool:
+    done = subprocess.run([rekg_command(), name, "--help"], capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def run(
+    base: Path,
+    out_dir: Path,
+    work: Path,
+    sizes=(10_000, 100_000, 1_000_000),
+    cap_s: float = 600.0,
+    queries_dir: Path | None = None,
+    log=print,
+) -> dict:
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "cap_s": cap_s,
+        "queries_dir": str(queries_dir) if queries_dir else "queries",
+        "sizes": {},
+    }
+    log(f"rekg bench: article, then sizes {', '.join(f'{s:,}' for s in sizes)}")
+    article = time_command([rekg_command(), "build", "--out", str(work / "article-dist")], 5, base)
+    results["article_build"] = article
+    log(f"  article: rekg build {article.get('median_s')} s (median of 5, process start to exit)")
+    largest = max(sizes)
+    for size in sizes:
+        root = work / f"g{size}"
+        t = time.perf_counter()
+        generated = grow(base, root, size)
+        if queries_dir is not None:
+            shutil.rmtree(root / "queries")
+            shutil.copytree(queries_dir, root / "queries")
+        log(
+            f"  {size:,}: generated {generated['sources']} sources in {time.perf_counter() - t:.1f} s"
+        )
+        n = 3 if size == largest and size >= 1_000_000 else 5
+        fast_runs = []
+        for i in range(n + 1):
+            r = run_worker(root, "fast", work / f"dist-fast-{size}", cap_s, 5)
+            log(
+                f"    fast run {i}{' (warm-up)' if i == 0 else ''}: "
+                + (f"{sum(r.stages.get(s, 0) for s in STAGES):.2f} s" if r.ok else r.failed)
+            )
+            if i:
+                fast_runs.append(r)
+        reference = reference_runs(root, work / f"dist-ref-{size}", cap_s, log)
+        log(
+            f"    reference: {reference['seconds_by_stage']}, over the cap: {list(reference['capped'])}"
+        )
+        entry = {
+            "generated_sources": generated["sources"],
+            "fast": summarise(fast_runs),
+            "reference": reference,
+        }
+        fast = entry["fast"]
+        if fast.get("finished"):
+            entry["triples"] = fast["triples"]
+            for key in ("build_total_s", "peak_rss_mib", "query_max_median_ms", "seconds_by_stage"):
+                entry[key] = fast[key]
+        if fast.get("finished") and entry["reference"].get("sums"):
+            fast_sums = set(fast["sums"].splitlines())
+            ref_sums = set(entry["reference"]["sums"].splitlines())
+            entry["engines_agree"] = fast_sums == ref_sums
+            entry["files_differing"] = sorted(line.split()[-1] for line in fast_sums ^ ref_sums)
+            log(
+                f"    engines agree (byte-identical files): {entry['engines_agree']}"
+                + ("" if entry["engines_agree"] else f" {entry['files_differing']}")
+            )
+        if size <= 100_000 and has_command("publish"):
+            site = work / f"site-{size}"
+            entry["publish"] = time_command(
+                [rekg_command(), "--root", str(root), "publish", "--out", str(site),
+                 "--dist", str(work / f"dist-fast-{size}")],
+                1 if size > 10_000 else 3,
+                base,
+                cap_s,
+            )  # fmt: skip
+            log(f"    publish: {entry['publish'].get('median_s')} s")
+        results["sizes"][str(size)] = entry
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    results["targets"] = targets(results)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    (out_dir / "results.md").write_text(markdown(results))
+    return results
+
+
+def _ratio(a, b):
+    return round(a / b, 1) if a and b else None
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target beside its measured value and the anchor (the reference engines, or the
+    size before), measured in the same run."""
+    sizes = sorted(int(s) for s in results["sizes"])
+    big = results["sizes"][str(sizes[-1])]
+    fast, ref = big["fast"], big["reference"]
+    rows = []
+
+    def row(name, target, measured, ok, anchor, ratio):
+        rows.append(
+            {
+                "target": name,
+                "goal": target,
+                "measured": measured,
+                "met": ok,
+                "anchor": anchor,
+                "ratio": ratio,
+            }  # fmt: skip
+        )
+
+    if fast.get("finished"):
+        ref_total = ref.get("build_total_s")
+        row(
+            f"rekg build at {fast['triples']:,} triples",
+            f"< {TARGETS['build_1m_s']:.0f} s",
+            fast["build_total_s"],
+            fast["build_total_s"] < TARGETS["build_1m_s"],
+            f"reference engines: {ref_total} s"
+            if ref_total
+            else f"reference: over the {results.get('cap_s', 0):.0f} s cap in "
+            f"{', '.join(ref.get('capped', {})) or ref.get('failed')}",
+            _ratio(ref_total, fast["build_total_s"]),
+        )
+        row(
+            f"peak memory at {fast['triples']:,} triples",
+            f"< {TARGETS['peak_1m_mib']:.0f} MiB",
+            fast["peak_rss_mib"],
+            fast["peak_rss_mib"] < TARGETS["peak_1m_mib"],
+            f"reference: {ref.get('peak_rss_mib')} MiB" if ref.get("peak_rss_mib") else "-",
+            _ratio(ref.get("peak_rss_mib"), fast["peak_rss_mib"]),
+        )
+        ref_q = ref.get("query_max_median_ms")
+        row(
+            f"slowest stored query at {fast['triples']:,} triples (median)",
+            f"< {TARGETS['query_1m_ms']:.0f} ms",
+            fast["query_max_median_ms"],
+            fast["query_max_median_ms"] < TARGETS["query_1m_ms"],
+            f"rdflib: {ref_q} ms" if ref_q else "rdflib: not finished",
+            _ratio(ref_q, fast["query_max_median_ms"]),
+        )
+        ref_stages = ref.get("seconds_by_stage", {})
+        for stage in STAGES:
+            if stage in ("load", "validate", "reason", "queries"):
+                a, b = ref_stages.get(stage), fast["seconds_by_stage"][stage]
+                row(
+                    f"{stage} at {fast['triples']:,} triples, fast vs reference",
+                    "faster than the reference",
+                    b,
+                    a is None or b < a,
+                    f"reference: {a} s"
+                    if a is not None
+                    else f"reference: over the {results.get('cap_s', 0):.0f} s cap",
+                    _ratio(a, b),
+                )
+    if len(sizes) >= 2:
+        small = results["sizes"][str(sizes[-2])]["fast"]
+        if small.get("finished") and fast.get("finished"):
+            for stage in STAGES:
+                a, b = small["seconds_by_stage"][stage], fast["seconds_by_stage"][stage]
+                growth = round(b / a, 1) if a else None
+                row(
+                    f"growth of {stage}, {sizes[-2]:,} to {sizes[-1]:,}",
+                    f"<= {TARGETS['growth']:.0f}x",
+                    growth,
+                    growth is not None and growth <= TARGETS["growth"],
+                    f"{a} s at {sizes[-2]:,}",
+                    growth,
+                )
+    article = results.get("article_build", {})
+    if article.get("finished"):
+        row(
+            "article: rekg build, process start to exit",
+            f"< {TARGETS['article_s']} s",
+            article["median_s"],
+            article["median_s"] < TARGETS["article_s"],
+            "-",
+            None,
+        )
+    return rows
+
+
+def markdown(results: dict) -> str:
+    lines = ["# rekg bench results", ""]
+    lines += [
+        "| triples | engine | load | validate | reason | queries | export | build total | "
+        "peak RSS | slowest query (median) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size, entry in sorted(results["sizes"].items(), key=lambda kv: int(kv[0])):
+        for engine in ("fast", "reference"):
+            e = entry.get(engine)
+            if e is None:
+                continue
+            st = e.get("seconds_by_stage", {})
+            capped = e.get("capped", {})
+            cells = [
+                f"{st[s]:.2f} s" if st.get(s) is not None
+                else (f"> {results.get('cap_s', 0):.0f} s" if s in capped else "—")
+                for s in STAGES
+            ]  # fmt: skip
+            if e.get("build_total_s"):
+                total = f"{e['build_total_s']:.2f} s"
+            elif capped:
+                total = f"stages over the cap: {', '.join(capped)}"
+            else:
+                total = f"not finished ({e.get('failed')})"
+            peak = f"{e['peak_rss_mib']:.0f} MiB" if e.get("peak_rss_mib") else "—"
+            q = f"{e['query_max_median_ms']:.1f} ms" if e.get("query_max_median_ms") else "—"
+            triples = e.get("triples") or entry.get("triples") or size
+            lines.append(f"| {triples:,} | {engine} | " + " | ".join(cells)
+                         + f" | {total} | {peak} | {q} |")  # fmt: skip
+    lines += [
+        "",
+        "| target | goal | measured | met | anchor | ratio |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in results.get("targets", []):
+        lines.append(
+            f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NO'} | "
+            f"{t['anchor']} | {t['ratio'] if t['ratio'] is not None else '—'} |"
+        )
+    return "\n".join(lines) + "\n"

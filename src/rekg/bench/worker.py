@@ -1,0 +1,100 @@
+"""One measured build, in its own process, so that its peak memory is its own and a stage
+over its time cap can be killed by the harness:
+
+    python -m rekg.bench.worker ROOT ENGINE OUT [QUERY_RUNS [SKIP]]
+
+Runs the stages of `rekg build` (build.py's own functions, in build's order) and prints one
+JSON line as each stage ends ({"stage": ..., "s": ...}), then a summary line with the time
+of every stored query (median of QUERY_RUNS runs after one warm-up), the checksums of the
+written files (the engines must agree byte for byte) and the peak RSS."""
+
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _say(**fields) -> None:
+    print(json.dumps(fields, sort_keys=True), flush=True)
+
+
+def main(argv: list[str]) -> int:
+    start = time.perf_counter()
+    root, engine_name, out = Path(argv[0]), argv[1], Path(argv[2])
+    query_runs = int(argv[3]) if len(argv) > 3 else 5
+    skip = set(argv[4].split(",")) if len(argv) > 4 and argv[4] else set()
+    from .. import engine
+    from ..build import answer_catalogue, check, export_files, reason_checked
+    from ..catalogue import load_catalogue
+    from ..fast_query import resolver_graph
+    from ..load import load_project
+    from ..project import Project, staged_dir
+    from ..query import run_stored
+
+    engine.use(engine_name)
+    _say(stage="imports", s=round(time.perf_counter() - start, 4))
+
+    def timed(stage, func, instead=None):
+        if stage in skip:
+            _say(stage=stage, s=None, skipped=True)
+            return instead() if instead else None
+        t = time.perf_counter()
+        value = func()
+        _say(stage=stage, s=round(time.perf_counter() - t, 4))
+        return value
+
+    project = Project(root)
+    loaded = timed("load", lambda: load_project(project))
+    timed("validate", lambda: check(loaded, engine_name))
+
+    def reason(name=engine_name):
+        reasoned = reason_checked(loaded, name)
+        reasoned.adopt_store(loaded)
+        return reasoned
+
+    reasoned = timed("reason", reason, lambda: reason("fast"))
+    catalogue = load_catalogue(project.queries)
+    answers = timed(
+        "queries",
+        lambda: answer_catalogue(reasoned, catalogue, engine_name),
+        lambda: answer_catalogue(reasoned, catalogue, "fast"),
+    )
+
+    def write():
+        files = export_files(loaded, reasoned, catalogue, answers)
+        with staged_dir(out) as stage:
+            for name, data in files.items():
+                (stage / name).write_bytes(data)
+        return files
+
+    files = timed("export", write)
+    process_s = time.perf_counter() - start
+    # each stored query alone, after the build: median of query_runs after a warm-up
+    graph = reasoned.store if engine_name == "fast" else reasoned.closure
+    resolver = resolver_graph(reasoned.store) if engine_name == "fast" else graph
+    query_ms = {}
+    for name, query in sorted(catalogue.items()) if "queries" not in skip else ():
+        times = []
+        for _ in range(query_runs + 1):
+            t = time.perf_counter()
+            run_stored(graph, query, None, resolver)
+            times.append((time.perf_counter() - t) * 1000)
+        query_ms[name] = round(statistics.median(times[1:]), 2)
+    _say(
+        stage="done",
+        triples=len(loaded),
+        entailments=len(reasoned) - len(loaded),
+        process_s=round(process_s, 4),
+        query_median_ms=query_ms,
+        sums=files["SHA256SUMS"].decode("utf-8"),
+        skipped=sorted(skip),
+        rows={k: len(v) for k, v in answers.items()},
+        peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""The benchmark's generator and harness on tiny sizes: the grown graph is deterministic,
+passes every check on both engines, and the harness measures, caps and reports exactly."""
+
+import json
+
+import pytest
+
+from rekg.bench import harness
+from rekg.bench.generate import CLAIMS_PER_SOURCE, OBSERVATIONS_PER_SOURCE, grow
+from rekg.build import build
+from rekg.project import Project
+
+from .conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grown") / "p"
+    return root, grow(ROOT, root, 6000)
+
+
+def test_the_generator_is_seeded_and_sized(grown, tmp_path):
+    root, info = grown
+    assert info["sources"] == 2
+    again = grow(ROOT, tmp_path / "again", 6000)
+    assert again["sources"] == 2
+    for name in ("gen-00001.ttl", "gen-00002.ttl"):
+        assert (root / "data/generated" / name).read_bytes() == (
+            tmp_path / "again/data/generated" / name
+        ).read_bytes()
+    text = (root / "data/sources/gen-00002.txt").read_text(encoding="utf-8")
+    assert text.count("(report 2, item ") == CLAIMS_PER_SOURCE
+
+
+def test_the_grown_graph_passes_every_check_on_both_engines(grown, tmp_path):
+    root, _ = grown
+    project = Project(root)
+    fast = build(project, tmp_path / "fast", engine="fast")
+    claims = 99 + 2 * CLAIMS_PER_SOURCE
+    assert fast.files["void.ttl"].count(f'"{claims} claims"@en'.encode()) == 1
+    observations = len({s for s in fast.loaded.graph.subjects() if "/id/obs/gen-" in str(s)})
+    assert observations == 2 * OBSERVATIONS_PER_SOURCE
+    ref = build(project, tmp_path / "ref", engine="reference")
+    for name in ("rekg.ttl", "rekg.nt", "rekg.jsonld", "rekg-inferred.ttl", "void.ttl"):
+        assert fast.files[name] == ref.files[name], name
+    # every stored query breaks its ties by ?claim, so even with several sources the two
+    # engines give the same rows in the same order
+    for name, rows in ref.answers.items():
+        assert fast.answers[name].as_tuples() == rows.as_tuples(), name
+    assert len(fast.loaded) == len(ref.loaded.graph)
+
+
+def test_a_stage_over_its_cap_is_killed_and_named(grown, tmp_path):
+    root, _ = grown
+    run = harness.run_worker(root, "fast", tmp_path / "d", cap_s=0.01, query_runs=1)
+    assert not run.ok
+    assert run.failed == "imports: not finished in 0 s (killed)"
+
+
+def test_one_worker_run_reports_every_stage(grown, tmp_path):
+    root, _ = grown
+    run = harness.run_worker(root, "fast", tmp_path / "d", cap_s=120, query_runs=1)
+    assert run.ok, run.failed
+    assert list(run.stages) == ["imports", *harness.STAGES]
+    assert run.done["triples"] > 6000
+    assert set(run.done["query_median_ms"]) == set(run.done["rows"])
+    assert "rekg.ttl" in run.done["sums"]
+
+
+def _run(stages, query_ms, triples=100, peak=50.0):
+    done = {
+        "triples": triples,
+        "entailments": 7,
+        "process_s": 1.0,
+        "peak_rss_mib": peak,
+        "query_median_ms": query_ms,
+        "sums": "x  rekg.ttl\n",
+    }
+    return harness.Run(ok=True, stages=dict(zip(harness.STAGES, stages, strict=True)), done=done)
+
+
+def test_summary_takes_medians_and_the_worst_peak():
+    runs = [
+        _run([1, 2, 3, 4, 5], {"a": 10.0, "b": 1.0}, peak=50.0),
+        _run([3, 2, 1, 4, 5], {"a": 30.0, "b": 3.0}, peak=70.0),
+        _run([2, 2, 2, 4, 5], {"a": 20.0, "b": 2.0}, peak=60.0),
+    ]
+    s = harness.summarise(runs)
+    assert s["seconds_by_stage"] == {
+        "load": 2,
+        "validate": 2,
+        "reason": 2,
+        "queries": 4,
+        "export": 5,
+    }
+    assert s["build_total_s"] == 15
+    assert s["query_median_ms"] == {"a": 20.0, "b": 2.0}
+    assert s["query_max_median_ms"] == 20.0
+    assert s["peak_rss_mib"] == 70.0
+    assert harness.summarise([harness.Run(ok=False, failed="load: boom")]) == {
+        "finished": False,
+        "failed": "load: boom",
+    }
+
+
+def test_targets_compare_with_the_anchor_and_the_smaller_size():
+    results = {
+        "sizes": {
+            "100": {"fast": harness.summarise([_run([1, 1, 1, 1, 1], {"a": 5.0})])},
+            "1000": {
+                "fast": harness.summarise([_run([2, 13, 3, 4, 5], {"a": 150.0}, triples=1000)]),
+                "reference": harness.summarise(
+                    [_run([10, 10, 10, 10, 10], {"a": 1500.0}, triples=1000, peak=100.0)]
+                ),
+            },
+        },
+        "article_build": {"finished": True, "median_s": 0.9},
+    }
+    rows = {r["target"]: r for r in harness.targets(results)}
+    build_row = rows["rekg build at 1,000 triples"]
+    assert (build_row["measured"], build_row["met"], build_row["ratio"]) == (27, True, 1.9)
+    assert rows["slowest stored query at 1,000 triples (median)"]["met"] is False
+    assert rows["slowest stored query at 1,000 triples (median)"]["ratio"] == 10.0
+    assert rows["growth of validate, 100 to 1,000"]["measured"] == 13.0
+    assert rows["growth of validate, 100 to 1,000"]["met"] is False
+    assert rows["growth of load, 100 to 1,000"]["met"] is True
+    assert rows["article: rekg build, process start to exit"]["met"] is True
+    md = harness.markdown({**results, "targets": harness.targets(results)})
+    assert "| 1,000 | fast | 2.00 s | 13.00 s | 3.00 s | 4.00 s | 5.00 s | 27.00 s |" in md
+    assert "| growth of validate, 100 to 1,000 | <= 12x | 13.0 | NO |" in md
+
+
+def test_bad_sizes_are_a_usage_error(tmp_path):
+    done = run_cli("bench", "--sizes", "ten/20", "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert "--sizes 'ten/20': give triple counts joined by '/'" in done.stderr
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_bench_end_to_end_on_tiny_sizes(tmp_path):
+    done = run_cli(
+        "bench", "--sizes", "3600/4000", "--cap", "120", "--out", str(tmp_path), "--work",
+        str(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert sorted(results["sizes"]) == ["3600", "4000"]
+    for entry in results["sizes"].values():
+        assert entry["engines_agree"] is True
+        assert entry["fast"]["runs"] == 5
+        assert set(entry["seconds_by_stage"]) == set(harness.STAGES)
+    assert (tmp_path / "results.md").read_text() in done.stdout
