@@ -17,7 +17,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-GSP_TESTS = Path("/work/shared/conformance/w3c-graph-store-protocol")
+# shared/ sits beside the checkout, here and in CI's fresh clone
+GSP_TESTS = (
+    Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-graph-store-protocol"
+)
 
 
 def free_port() -> int:
