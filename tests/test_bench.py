@@ -150,3 +150,36 @@ def test_bench_end_to_end_on_tiny_sizes(tmp_path):
         assert entry["fast"]["runs"] == 5
         assert set(entry["seconds_by_stage"]) == set(harness.STAGES)
     assert (tmp_path / "results.md").read_text() in done.stdout
+
+
+def test_the_server_under_load_beside_oxigraph(grown, tmp_path):
+    """Both servers answer the same bound stored query with the same rows, and each is
+    measured; the figures themselves are benchmark output, never asserted here."""
+    from rekg.bench.serve_load import compare
+
+    root, _ = grown
+    dist = tmp_path / "dist"
+    build(Project(root), dist)
+    result = compare(root, dist, tmp_path / "work", clients=4, seconds=0.5)
+    assert result.get("error") is None, result
+    assert result["query"] == "feedstock-suppliers"
+    assert result["rows"] >= 5
+    for side in ("rekg", "oxigraph"):
+        assert result[side]["finished"] and result[side]["requests"] > 0
+        assert result[side]["p50_ms"] <= result[side]["p99_ms"]
+    assert result["throughput_ratio"] == round(
+        result["rekg"]["requests_per_s"] / result["oxigraph"]["requests_per_s"], 3
+    )
+
+
+def test_serve_targets_are_reported_beside_the_anchor():
+    serve = {"query": "q", "rows": 5, "throughput_ratio": 0.5,
+             "rekg": {"finished": True, "requests_per_s": 400.0, "p99_ms": 120.0, "clients": 16},
+             "oxigraph": {"finished": True, "requests_per_s": 800.0, "p99_ms": 10.0}}  # fmt: skip
+    results = {"sizes": {"100000": {"fast": {}, "reference": {}, "serve": serve}}}
+    rows = {r["target"]: r for r in harness.targets(results)}
+    rps = rows["/api/queries/q at 100,000 triples, 16 clients"]
+    assert (rps["measured"], rps["met"], rps["ratio"]) == (400.0, True, 0.5)
+    assert rps["anchor"] == "oxigraph serve: 800.0 requests/s"
+    p99 = rows["/api/queries/q at 100,000 triples, p99 latency"]
+    assert (p99["measured"], p99["met"], p99["ratio"]) == (120.0, False, 12.0)

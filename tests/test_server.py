@@ -565,6 +565,20 @@ def test_api_runs_a_stored_query_with_typed_parameters(app):
     assert len(rows_of(defaults)) == 5
 
 
+def test_api_answers_are_kept_per_query_parameters_and_format(served, site, catalogue):
+    app = App(served, site, catalogue, timeout=5, row_cap=50, max_body=4096)
+    first = get(app, "/api/queries/country-profile?country=myanmar", "text/csv")
+    # the same typed parameter, spelled another way, is the same answer
+    again = get(app, "/api/queries/country-profile?country=Myanmar", "text/csv")
+    assert (again.status, again.body, again.content_type) == (200, first.body, first.content_type)
+    assert len(app._answers) == 1
+    other = get(app, "/api/queries/country-profile?country=thailand", "text/csv")
+    as_json = get(app, "/api/queries/country-profile?country=myanmar", SPARQL_JSON)
+    assert other.body != first.body and as_json.content_type == SPARQL_JSON
+    assert len(app._answers) == 3
+    assert len(first.body.decode().strip().splitlines()) == 1 + 11
+
+
 def test_api_errors_name_the_right_thing(app):
     unknown = get(app, "/api/queries/disruption-exposur")
     assert unknown.status == 404

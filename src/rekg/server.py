@@ -13,6 +13,7 @@ import mimetypes
 import sys
 import threading
 import traceback
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -49,6 +50,9 @@ def _templates():
     )
 
 
+ANSWER_CACHE_SIZE = 512  # answers of stored queries kept in memory
+
+
 class App:
     def __init__(
         self,
@@ -66,6 +70,7 @@ class App:
         self.max_body = max_body
         self.env = _templates()
         self._cache = {}
+        self._answers = OrderedDict()  # stored-query answers, oldest first
         self._lock = threading.Lock()
 
     # --- the one entry point --------------------------------------------------------
@@ -334,12 +339,23 @@ class App:
         except RekgError as error:
             extra = {"parameters": query.param_names}
             raise HttpError(400, error.message, error.remedy, extra=extra) from None
-        outcome = self.endpoint.run(QueryRequest(bind(query.text, bindings)))
-        accept = "text/csv" if media_type == "text/csv" else "application/sparql-results+json"
-        response = self.endpoint.respond(outcome, accept)
-        if media_type == "application/json":
-            response.content_type = "application/json"
-        return response
+        # The graph cannot change while the server runs, so an answer computed once for a
+        # query, its typed parameters and a format is the answer: keep the latest ones.
+        key = (name, tuple(sorted((v, t.n3()) for v, t in bindings.items())), media_type)
+        cached = self._answers.get(key)
+        if cached is None:
+            outcome = self.endpoint.run(QueryRequest(bind(query.text, bindings)))
+            accept = "text/csv" if media_type == "text/csv" else "application/sparql-results+json"
+            response = self.endpoint.respond(outcome, accept)
+            if media_type == "application/json":
+                response.content_type = "application/json"
+            cached = (response.body, response.content_type, dict(response.headers))
+            with self._lock:
+                self._answers[key] = cached
+                while len(self._answers) > ANSWER_CACHE_SIZE:
+                    self._answers.popitem(last=False)
+        body, content_type, headers = cached
+        return Response(200, body, content_type, dict(headers))
 
     # --- the static site ------------------------------------------------------------
     def _site_file(self, path: str) -> Path | None:

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import serve_load
 from .generate import grow
 
 STAGES = ("load", "validate", "reason", "queries", "export")
@@ -26,6 +27,8 @@ TARGETS = {
     "query_1m_ms": 100.0,
     "growth": 12.0,
     "article_s": 1.5,
+    "serve_rps": 300.0,
+    "serve_p99_ms": 100.0,
 }
 
 
@@ -250,6 +253,9 @@ def run(
                 cap_s,
             )  # fmt: skip
             log(f"    publish: {entry['publish'].get('median_s')} s")
+        if size == max(s for s in sizes if s <= 100_000) and has_command("serve"):
+            entry["serve"] = serve_load.compare(root, work / f"dist-fast-{size}", work)
+            log(f"    serve under load: {_serve_line(entry['serve'])}")
         results["sizes"][str(size)] = entry
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
@@ -257,6 +263,16 @@ def run(
     (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     (out_dir / "results.md").write_text(markdown(results))
     return results
+
+
+def _serve_line(serve: dict) -> str:
+    if not serve.get("rekg", {}).get("finished"):
+        return f"not finished ({serve.get('error') or serve.get('rekg', {}).get('error')})"
+    mine, anchor = serve["rekg"], serve["oxigraph"]
+    return (
+        f"rekg {mine['requests_per_s']} requests/s (p99 {mine['p99_ms']} ms), "
+        f"oxigraph serve {anchor['requests_per_s']} requests/s (p99 {anchor['p99_ms']} ms)"
+    )
 
 
 def _ratio(a, b):
@@ -341,6 +357,28 @@ def targets(results: dict) -> list[dict]:
                     f"{a} s at {sizes[-2]:,}",
                     growth,
                 )
+    for size in sizes:
+        serve = results["sizes"][str(size)].get("serve")
+        if not serve:
+            continue
+        mine, anchor = serve.get("rekg", {}), serve.get("oxigraph", {})
+        finished = bool(mine.get("finished"))
+        row(
+            f"/api/queries/{serve['query']} at {size:,} triples, {mine.get('clients', 16)} clients",
+            f">= {TARGETS['serve_rps']:.0f} requests/s",
+            mine.get("requests_per_s"),
+            finished and mine["requests_per_s"] >= TARGETS["serve_rps"],
+            f"oxigraph serve: {anchor.get('requests_per_s')} requests/s",
+            serve.get("throughput_ratio"),
+        )
+        row(
+            f"/api/queries/{serve['query']} at {size:,} triples, p99 latency",
+            f"< {TARGETS['serve_p99_ms']:.0f} ms",
+            mine.get("p99_ms"),
+            finished and mine["p99_ms"] < TARGETS["serve_p99_ms"],
+            f"oxigraph serve: {anchor.get('p99_ms')} ms",
+            _ratio(mine.get("p99_ms"), anchor.get("p99_ms")),
+        )
     article = results.get("article_build", {})
     if article.get("finished"):
         row(
