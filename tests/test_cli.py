@@ -157,3 +157,14 @@ def test_reason_writes_the_closure(tmp_path):
     assert done.returncode == 0
     assert (tmp_path / "rekg-inferred.ttl").stat().st_size > 100_000
     assert "entailments about the project's resources" in done.stderr
+
+
+def test_engine_flag_selects_the_reference_engines_with_the_same_output(tmp_path):
+    outs = {}
+    for engine in ("fast", "reference"):
+        done = run_cli("--engine", engine, "build", "--out", str(tmp_path / engine))
+        assert done.returncode == 0, done.stderr
+        outs[engine] = {p.name: p.read_bytes() for p in sorted((tmp_path / engine).iterdir())}
+    assert outs["fast"] == outs["reference"]
+    done = run_cli("--engine", "quick", "build")
+    assert done.returncode == 2 and "invalid choice: 'quick'" in done.stderr
