@@ -53,6 +53,20 @@ def _templates():
 ANSWER_CACHE_SIZE = 512  # answers of stored queries kept in memory
 
 
+def negotiate_or_406(accept: str | None, offers: list[str], what: str, remedy: str | None = None):
+    """The media type to answer in, or a 406 listing what is available (with Vary)."""
+    media_type = negotiate(accept, offers)
+    if media_type is None:
+        raise HttpError(
+            406,
+            f"{what} is not available as {accept}",
+            remedy=remedy or "accept one of: " + ", ".join(offers),
+            headers={"Vary": "Accept"},
+            extra={"available": offers},
+        )
+    return media_type
+
+
 class App:
     def __init__(
         self,
@@ -136,15 +150,7 @@ class App:
                 )
         if ext:  # a document, by its own name: no negotiation
             return self._representation(iri, base, _BY_EXTENSION[ext], negotiated=False)
-        media_type = negotiate(request.accept, RESOURCE_OFFERS)
-        if media_type is None:
-            raise HttpError(
-                406,
-                f"{base} is not available as {request.accept}",
-                remedy="accept one of: " + ", ".join(RESOURCE_OFFERS),
-                headers={"Vary": "Accept"},
-                extra={"available": RESOURCE_OFFERS},
-            )
+        media_type = negotiate_or_406(request.accept, RESOURCE_OFFERS, base)
         return self._representation(iri, base, media_type, negotiated=True)
 
     def _representation(self, iri, base: str, media_type: str, negotiated: bool) -> Response:
@@ -183,15 +189,7 @@ class App:
         )
 
     def _void(self, request: Request) -> Response:
-        media_type = negotiate(request.accept, RESOURCE_OFFERS)
-        if media_type is None:
-            raise HttpError(
-                406,
-                f"the VoID description is not available as {request.accept}",
-                remedy="accept one of: " + ", ".join(RESOURCE_OFFERS),
-                headers={"Vary": "Accept"},
-                extra={"available": RESOURCE_OFFERS},
-            )
+        media_type = negotiate_or_406(request.accept, RESOURCE_OFFERS, "the VoID description")
         headers = {"Vary": "Accept"}
         if media_type == HTML_MEDIA_TYPE:
             # the landing page carries the VoID description, embedded as JSON-LD; a redirect
@@ -315,15 +313,12 @@ class App:
                 )
             media_type = formats[fmt]
         else:
-            media_type = negotiate(request.accept, _API_OFFERS)
-            if media_type is None:
-                raise HttpError(
-                    406,
-                    f"the answer is not available as {request.accept}",
-                    remedy="accept application/sparql-results+json or text/csv",
-                    headers={"Vary": "Accept"},
-                    extra={"available": _API_OFFERS},
-                )
+            media_type = negotiate_or_406(
+                request.accept,
+                _API_OFFERS,
+                "the answer",
+                remedy="accept application/sparql-results+json or text/csv",
+            )
         unknown = [key for key in given if key not in query.param_names]
         if unknown:
             close = difflib.get_close_matches(unknown[0], query.param_names, n=1, cutoff=0.3)
@@ -390,15 +385,7 @@ class App:
         """Other IRIs the site publishes as documents side by side (the ontology's version
         IRI: ontology/0.1.0.html, .ttl, ...): negotiated among the files that exist."""
         offers = [m for m in RESOURCE_OFFERS if self._site_file(f"{path}.{_EXTENSION[m]}")]
-        media_type = negotiate(accept, offers)
-        if media_type is None:
-            raise HttpError(
-                406,
-                f"{path} is not available as {accept}",
-                remedy="accept one of: " + ", ".join(offers),
-                headers={"Vary": "Accept"},
-                extra={"available": offers},
-            )
+        media_type = negotiate_or_406(accept, offers, path)
         response = self._static(f"{path}.{_EXTENSION[media_type]}")
         response.headers.update(
             {"Vary": "Accept", "Content-Location": f"{path}.{_EXTENSION[media_type]}"}
