@@ -71,19 +71,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _inputs(project: Project):
-    for folder in (project.root / "ontology", project.data, project.queries):
-        if folder.is_dir():
-            yield from (p for p in folder.rglob("*") if p.is_file())
-
-
 def dist_is_fresh(project: Project, dist: Path) -> bool:
     """Every dist file present and none older than any input."""
-    paths = [dist / name for name in (*DIST_FILES, "SHA256SUMS", "answers.md")]
-    if not all(p.is_file() for p in paths):
-        return False
-    oldest = min(p.stat().st_mtime for p in paths)
-    return all(p.stat().st_mtime <= oldest for p in _inputs(project))
+    from .graphcache import is_fresh
+
+    names = (*DIST_FILES, "SHA256SUMS", "answers.md")
+    return all(is_fresh(project, dist / name, everything=True) for name in names)
 
 
 def _parse(path: Path, project: Project) -> Graph:
