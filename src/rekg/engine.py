@@ -79,7 +79,7 @@ def _select_rdflib(graph: Graph, text: str) -> Rows:
 
 
 def _select_store(store: ox.Store, text: str) -> Rows:
-    from .store import from_ox
+    from .store import from_ox_cached
 
     try:
         result = store.query(text)
@@ -92,9 +92,11 @@ def _select_store(store: ox.Store, text: str) -> Rows:
     variables = [v.value for v in result.variables]
     rows = []
     for solution in result:
-        row = {}
-        for name, value in zip(variables, solution, strict=True):
-            if value is not None:
-                row[name] = from_ox(value)
-        rows.append(row)
+        rows.append(
+            {
+                name: from_ox_cached(value)
+                for name, value in zip(variables, solution, strict=True)
+                if value is not None
+            }
+        )
     return Rows(variables, rows)

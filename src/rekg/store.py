@@ -14,6 +14,25 @@ XSD_STRING = str(XSD.string)
 _XSD_STRING_NODE = ox.NamedNode(XSD_STRING)
 
 
+# rdflib's Literal constructor parses and normalises its value, which costs more than the
+# query that found it; terms are immutable, so each one is converted once. Bounded, since
+# a server answers queries over the whole graph for as long as it runs.
+_CONVERTED: dict = {}
+_CONVERTED_MAX = 1 << 18
+
+
+def from_ox_cached(term):
+    """from_ox, remembered: for query rows, where the same terms come back again and again."""
+    try:
+        return _CONVERTED[term]
+    except KeyError:
+        pass
+    if len(_CONVERTED) >= _CONVERTED_MAX:
+        _CONVERTED.clear()
+    converted = _CONVERTED[term] = from_ox(term)
+    return converted
+
+
 def from_ox(term):
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
