@@ -27,6 +27,18 @@ class Stats:
     claims: int
 
 
+def _lines_mentioning(text: bytes, needle: bytes) -> set[bytes]:
+    """The lines of text that contain needle, without splitting the text again."""
+    found, at = set(), text.find(needle)
+    while at != -1:
+        start = text.rfind(b"\n", 0, at) + 1
+        end = text.find(b"\n", at)
+        end = len(text) if end == -1 else end
+        found.add(text[start:end])
+        at = text.find(needle, end)
+    return found
+
+
 class Dump:
     """A graph as sorted canonical N-Triples lines (bytes, no line breaks)."""
 
@@ -39,20 +51,26 @@ class Dump:
             return source
         if isinstance(source, Graph):
             source = ox_triples(source)
-        plain, blank = [], []
-        for q in source:
-            t = q.triple if isinstance(q, ox.Quad) else q
-            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
-                blank.append(t)
-            else:
-                plain.append(t)
+        # pyoxigraph writes every triple at once; only the lines that mention a blank node
+        # (a handful, found by searching the text) go back through Python to be relabelled
+        text = ox.serialize(
+            (q.triple if isinstance(q, ox.Quad) else q for q in source),
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        lines = set(text.splitlines())
+        blank = _lines_mentioning(text, b"_:")
         if blank:
-            # RDFC-1.0 labels a blank node from the quads that mention it, all of them here
-            dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in blank)
+            # RDFC-1.0 labels a blank node from the quads that mention it, all of them here;
+            # a line that only quotes "_:" in a literal or IRI passes through unchanged
+            lines.difference_update(blank)
+            dataset = ox.Dataset(
+                ox.Quad(t.subject, t.predicate, t.object)
+                for t in ox.parse(b"\n".join(sorted(blank)), format=ox.RdfFormat.N_TRIPLES)
+            )
             dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            plain.extend(q.triple for q in dataset)
-        text = ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES)
-        return cls(sorted(set(text.splitlines())))
+            relabelled = ox.serialize((q.triple for q in dataset), format=ox.RdfFormat.N_TRIPLES)
+            lines.update(relabelled.splitlines())
+        return cls(sorted(lines))
 
     def merged(self, more: "Dump") -> "Dump":
         """This graph plus another without blank nodes (the kept entailments have none),
@@ -81,23 +99,25 @@ class Dump:
         return ox.serialize(self.triples(), format=_FORMATS[format_name], prefixes=_PREFIXES)
 
     def stats(self) -> Stats:
-        rdf_type, ns = str(RDF.type), str(ID)
+        """Counted from the canonical lines themselves: in N-Triples the subject and the
+        predicate are the first two space-free tokens, so nothing needs parsing again."""
+        rdf_type = f"<{RDF.type}>".encode()
+        source_class = f"<{REKG.SourceDocument}> .".encode()
+        claim_class = f"<{REKG.Claim}> .".encode()
+        entity_prefix = f"<{ID}".encode()
         subjects, properties, classes = set(), set(), set()
         sources, claims = [], 0
-        source_class, claim_class = str(REKG.SourceDocument), str(REKG.Claim)
-        for t in self.triples():
-            s = t.subject
-            subjects.add(s)
-            properties.add(t.predicate)
-            if t.predicate.value == rdf_type:
-                classes.add(t.object)
-                if t.object.value == source_class:
-                    sources.append(URIRef(s.value))
-                elif t.object.value == claim_class:
+        for line in self.lines:
+            subject, predicate, rest = line.split(b" ", 2)
+            subjects.add(subject)
+            properties.add(predicate)
+            if predicate == rdf_type:
+                classes.add(rest)
+                if rest == source_class:
+                    sources.append(URIRef(subject[1:-1].decode("utf-8")))
+                elif rest == claim_class:
                     claims += 1
-        entities = sum(
-            1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(ns)
-        )
+        entities = sum(1 for s in subjects if s.startswith(entity_prefix))
         return Stats(
             entities, len(subjects), len(properties), len(classes), sorted(sources), claims
         )
