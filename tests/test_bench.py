@@ -57,6 +57,41 @@ def test_a_stage_over_its_cap_is_killed_and_named(grown, tmp_path):
     assert run.failed == "imports: not finished in 0 s (killed)"
 
 
+def test_a_reference_stage_over_its_cpu_cap_is_stopped_by_the_kernel(grown, tmp_path):
+    root, _ = grown
+    run = harness.run_worker(
+        root, "reference", tmp_path / "d", cap_s=1, query_runs=1, skip=("reason", "queries"),
+        cpu_cap=True,
+    )  # fmt: skip
+    assert not run.ok
+    assert list(run.cpu) == ["load"]  # pyshacl needs more than a second here
+    assert run.failed == "validate: not finished in 1 s of CPU (stopped)"
+
+
+def test_the_reference_runs_combine_into_one_entry():
+    def ref(cpu, failed="", sums="x  rekg.ttl\n", queries=None):
+        done = {"triples": 100, "peak_rss_mib": 80.0, "sums": sums, "query_median_ms": queries}
+        return harness.Run(ok=not failed, cpu=cpu, failed=failed, done={} if failed else done)
+
+    runs = {
+        "validate": ref({"load": 1.0}, failed="validate: not finished in 9 s of CPU (stopped)"),
+        "reason": ref({"load": 3.0, "reason": 5.0, "queries": 0.1, "export": 2.0}),
+        "queries": ref(
+            {"load": 2.0, "reason": 0.2, "queries": 7.0, "export": 4.0}, queries={"a": 70.0}
+        ),
+    }
+    entry = harness.combine_reference(runs)
+    assert entry["seconds_by_stage"] == {"load": 2.0, "reason": 5.0, "queries": 7.0, "export": 3.0}
+    assert entry["capped"] == {"validate": "validate: not finished in 9 s of CPU (stopped)"}
+    assert entry["finished"] is False and "build_total_s" not in entry
+    assert entry["sums_by_run"] == {"reason": "x  rekg.ttl\n", "queries": "x  rekg.ttl\n"}
+    assert (entry["query_max_median_ms"], entry["peak_rss_mib"]) == (70.0, 80.0)
+    runs["validate"] = ref({"load": 1.0, "validate": 4.0, "export": 1.0})
+    entry = harness.combine_reference(runs)
+    assert entry["finished"] is True and entry["capped"] == {}
+    assert entry["build_total_s"] == 2.0 + 4.0 + 5.0 + 7.0 + 2.0
+
+
 def test_one_worker_run_reports_every_stage(grown, tmp_path):
     root, _ = grown
     run = harness.run_worker(root, "fast", tmp_path / "d", cap_s=120, query_runs=1)

@@ -1,14 +1,20 @@
 """One measured build, in its own process, so that its peak memory is its own and a stage
 over its time cap can be killed by the harness:
 
-    python -m rekg.bench.worker ROOT ENGINE OUT [QUERY_RUNS [SKIP]]
+    python -m rekg.bench.worker ROOT ENGINE OUT [QUERY_RUNS [SKIP [CPU_CAP]]]
 
 Runs the stages of `rekg build` (build.py's own functions, in build's order) and prints one
-JSON line as each stage ends ({"stage": ..., "s": ...}), then a summary line with the time
-of every stored query (median of QUERY_RUNS runs after one warm-up), the checksums of the
-written files (the engines must agree byte for byte) and the peak RSS."""
+JSON line as each stage ends ({"stage": ..., "s": wall seconds, "cpu": CPU seconds}), then a
+summary line with the time of every stored query (median of QUERY_RUNS runs after one
+warm-up), the checksums of the written files (the engines must agree byte for byte) and
+the peak RSS.
+
+With CPU_CAP (seconds), each stage may use that much CPU time and no more: the kernel stops
+the process with SIGXCPU past it. The reference engines run side by side, so a wall-clock
+cap would charge one engine for the time the others took."""
 
 import json
+import math
 import resource
 import statistics
 import sys
@@ -20,11 +26,29 @@ def _say(**fields) -> None:
     print(json.dumps(fields, sort_keys=True), flush=True)
 
 
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cap_cpu(cap_s: float | None) -> None:
+    """Allow the next stage cap_s seconds of CPU from now."""
+    if cap_s is None:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(_cpu_s() + cap_s)
+    resource.setrlimit(
+        resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+    )
+
+
 def main(argv: list[str]) -> int:
     start = time.perf_counter()
     root, engine_name, out = Path(argv[0]), argv[1], Path(argv[2])
     query_runs = int(argv[3]) if len(argv) > 3 else 5
     skip = set(argv[4].split(",")) if len(argv) > 4 and argv[4] else set()
+    cpu_cap = float(argv[5]) if len(argv) > 5 else None
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
     from .. import engine
     from ..build import answer_catalogue, check, export_files, reason_checked
     from ..catalogue import load_catalogue
@@ -40,9 +64,10 @@ def main(argv: list[str]) -> int:
         if stage in skip:
             _say(stage=stage, s=None, skipped=True)
             return instead() if instead else None
-        t = time.perf_counter()
+        _cap_cpu(cpu_cap)
+        t, c = time.perf_counter(), _cpu_s()
         value = func()
-        _say(stage=stage, s=round(time.perf_counter() - t, 4))
+        _say(stage=stage, s=round(time.perf_counter() - t, 4), cpu=round(_cpu_s() - c, 4))
         return value
 
     project = Project(root)
@@ -75,6 +100,7 @@ def main(argv: list[str]) -> int:
     graph = reasoned.store if engine_name == "fast" else reasoned.closure
     resolver = resolver_graph(reasoned.store) if engine_name == "fast" else graph
     query_ms = {}
+    _cap_cpu(cpu_cap)
     for name, query in sorted(catalogue.items()) if "queries" not in skip else ():
         times = []
         for _ in range(query_runs + 1):
