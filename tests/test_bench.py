@@ -184,6 +184,11 @@ def test_bench_end_to_end_on_tiny_sizes(tmp_path):
         assert entry["engines_agree"] is True
         assert entry["fast"]["runs"] == 5
         assert set(entry["seconds_by_stage"]) == set(harness.STAGES)
+        reference = entry["reference"]
+        assert reference["finished"] is True and reference["capped"] == {}
+        assert set(reference["sums_by_run"]) == {"validate", "reason", "queries"}
+        assert set(reference["seconds_by_stage"]) == set(harness.STAGES)
+        assert set(reference["query_median_ms"]) == set(entry["fast"]["query_median_ms"])
     assert (tmp_path / "results.md").read_text() in done.stdout
 
 

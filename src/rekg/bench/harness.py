@@ -160,7 +160,7 @@ def reference_runs(root: Path, out: Path, cap_s: float, log) -> dict:
     with ThreadPoolExecutor(len(REFERENCE_JOBS)) as pool:
         futures = {
             stage: pool.submit(
-                run_worker, root, "reference", out / stage, cap_s, 1, skip, cpu_cap=True
+                run_worker, root, "reference", out / stage, cap_s, 0, skip, cpu_cap=True
             )
             for stage, skip in REFERENCE_JOBS.items()
         }
