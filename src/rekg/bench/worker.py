@@ -61,10 +61,10 @@ def main(argv: list[str]) -> int:
     _say(stage="imports", s=round(time.perf_counter() - start, 4))
 
     def timed(stage, func, instead=None):
+        _cap_cpu(cpu_cap)
         if stage in skip:
             _say(stage=stage, s=None, skipped=True)
             return instead() if instead else None
-        _cap_cpu(cpu_cap)
         t, c = time.perf_counter(), _cpu_s()
         value = func()
         _say(stage=stage, s=round(time.perf_counter() - t, 4), cpu=round(_cpu_s() - c, 4))
