@@ -99,3 +99,47 @@ def test_a_failed_build_leaves_the_previous_dist(tmp_path):
     assert done.returncode == 2
     assert {p.name: p.read_bytes() for p in scratch.dist.iterdir()} == before
     assert sorted(p.name for p in scratch.root.iterdir()) == ["data", "dist", "ontology", "queries"]
+
+
+def test_a_merged_dump_is_sorted_and_keeps_a_shared_triple_once():
+    from rekg.fast_export import Dump
+
+    a = Dump([b"<a> <p> <b> .", b"<c> <p> <d> ."])
+    assert a.merged(Dump([b"<b> <p> <c> ."])).lines == [
+        b"<a> <p> <b> .",
+        b"<b> <p> <c> .",
+        b"<c> <p> <d> .",
+    ]
+    assert a.merged(Dump([b"<c> <p> <d> .", b"<e> <p> <f> ."])).lines == [
+        b"<a> <p> <b> .",
+        b"<c> <p> <d> .",
+        b"<e> <p> <f> .",
+    ]
+
+
+def test_a_dump_relabels_blank_nodes_only_where_they_are():
+    """Lines with a blank node get RDFC-1.0 labels; a literal quoting "_:" is left alone."""
+    from rekg.fast_export import Dump
+
+    g = Graph()
+    g.parse(
+        data='<http://x/a> <http://x/p> [ <http://x/q> "one" ] . '
+        '<http://x/b> <http://x/p> "says _:b0 in text" .',
+        format="turtle",
+    )
+    assert Dump.of(g).lines == [
+        b"<http://x/a> <http://x/p> _:c14n0 .",
+        b'<http://x/b> <http://x/p> "says _:b0 in text" .',
+        b'_:c14n0 <http://x/q> "one" .',
+    ]
+
+
+def test_a_dump_of_quads_keeps_a_repeated_triple_once():
+    from rekg.fast_export import Dump
+
+    a, p = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p")
+    quads = [ox.Quad(a, p, ox.Literal("z")), ox.Quad(a, p, ox.Literal("y"))] * 2
+    assert Dump.of(quads).lines == [
+        b'<http://x/a> <http://x/p> "y" .',
+        b'<http://x/a> <http://x/p> "z" .',
+    ]

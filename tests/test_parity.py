@@ -8,9 +8,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from rekg import engine
+from rekg.bind import resolve_iri
 from rekg.build import build, reason_checked
 from rekg.catalogue import load_catalogue
-from rekg.errors import CheckFailed
+from rekg.errors import CheckFailed, UsageError
+from rekg.fast_query import StoreResolver
 from rekg.load import Loaded, load_project
 from rekg.query import run_stored
 from rekg.reason import reason
@@ -70,6 +72,27 @@ def test_every_stored_query_gives_the_same_rows(both, name):
     assert fast.variables == ref.variables
     assert fast.as_tuples() == ref.as_tuples()
     assert both["fast"].answers[name].as_tuples() == ref.as_tuples()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["myanmar", "Malaysia", "id:thailand", "https://w3id.org/rekg/id/vietnam", "Mineral",
+     "suppliesFeedstockTo", "Burma"],
+)  # fmt: skip
+def test_the_store_resolves_parameter_values_as_the_graph_does(both, value):
+    fast = both["fast"].reasoned
+    from_store = resolve_iri(value, StoreResolver(fast.store), "p")
+    assert from_store == resolve_iri(value, both["reference"].reasoned.closure, "p")
+
+
+def test_the_store_suggests_the_names_the_graph_suggests(both):
+    messages = []
+    for graph in (StoreResolver(both["fast"].reasoned.store), both["reference"].reasoned.closure):
+        with pytest.raises(UsageError) as caught:
+            resolve_iri("malaysa", graph, "parameter country")
+        messages.append((caught.value.message, caught.value.remedy))
+    assert messages[0] == messages[1]
+    assert messages[0][1].startswith("did you mean malaysia")
 
 
 def test_the_same_entailments(both):

@@ -62,10 +62,10 @@ def answer_catalogue(reasoned: Reasoned, catalogue, engine: str | None = None) -
     parameters resolved against the closure's labels."""
     if (engine or engines.current()) == "reference":
         return run_catalogue(reasoned.closure, catalogue)
-    from .fast_query import resolver_graph
+    from .fast_query import StoreResolver
 
     store = reasoned.store
-    resolver = resolver_graph(store)
+    resolver = StoreResolver(store)
     return {name: run_stored(store, q, None, resolver) for name, q in sorted(catalogue.items())}
 
 

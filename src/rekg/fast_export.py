@@ -3,8 +3,9 @@ N-Triples lines once (blank nodes labelled by RDFC-1.0 from their content, so la
 depend on parse order), and every format is written by pyoxigraph from those lines in that
 order. Equal graphs give equal bytes, whatever engine or store held them."""
 
-import heapq
+import operator
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -27,16 +28,27 @@ class Stats:
     claims: int
 
 
-def _lines_mentioning(text: bytes, needle: bytes) -> set[bytes]:
-    """The lines of text that contain needle, without splitting the text again."""
-    found, at = set(), text.find(needle)
+def _split_out(text: bytes, needle: bytes) -> tuple[bytes, list[bytes]]:
+    """The text without the lines that contain needle, and those lines, found by searching
+    rather than by looking at every line."""
+    kept, found, done, at = [], [], 0, text.find(needle)
     while at != -1:
         start = text.rfind(b"\n", 0, at) + 1
         end = text.find(b"\n", at)
-        end = len(text) if end == -1 else end
-        found.add(text[start:end])
-        at = text.find(needle, end)
-    return found
+        end = len(text) if end == -1 else end + 1
+        kept.append(text[done:start])
+        found.append(text[start:end].rstrip(b"\n"))
+        done, at = end, text.find(needle, end)
+    kept.append(text[done:])
+    return b"".join(kept), found
+
+
+def _sorted_unique(lines: list[bytes]) -> list[bytes]:
+    """Sorted in place; duplicates (rare: the same triple in two graphs) kept once."""
+    lines.sort()
+    if any(map(operator.eq, lines, islice(lines, 1, None))):
+        lines = list(dict.fromkeys(lines))
+    return lines
 
 
 class Dump:
@@ -57,30 +69,24 @@ class Dump:
             (q.triple if isinstance(q, ox.Quad) else q for q in source),
             format=ox.RdfFormat.N_TRIPLES,
         )
-        lines = set(text.splitlines())
-        blank = _lines_mentioning(text, b"_:")
+        text, blank = _split_out(text, b"_:")
+        lines = text.splitlines()
         if blank:
             # RDFC-1.0 labels a blank node from the quads that mention it, all of them here;
             # a line that only quotes "_:" in a literal or IRI passes through unchanged
-            lines.difference_update(blank)
             dataset = ox.Dataset(
                 ox.Quad(t.subject, t.predicate, t.object)
-                for t in ox.parse(b"\n".join(sorted(blank)), format=ox.RdfFormat.N_TRIPLES)
+                for t in ox.parse(b"\n".join(blank), format=ox.RdfFormat.N_TRIPLES)
             )
             dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
             relabelled = ox.serialize((q.triple for q in dataset), format=ox.RdfFormat.N_TRIPLES)
-            lines.update(relabelled.splitlines())
-        return cls(sorted(lines))
+            lines.extend(relabelled.splitlines())
+        return cls(_sorted_unique(lines))
 
     def merged(self, more: "Dump") -> "Dump":
-        """This graph plus another without blank nodes (the kept entailments have none),
-        without sorting everything again."""
-        lines, last = [], None
-        for line in heapq.merge(self.lines, more.lines):
-            if line != last:
-                lines.append(line)
-                last = line
-        return Dump(lines)
+        """This graph plus another without blank nodes (the kept entailments have none).
+        Both are sorted, and Python's sort merges sorted runs in linear time."""
+        return Dump(_sorted_unique(self.lines + more.lines))
 
     def __len__(self) -> int:
         return len(self.lines)
