@@ -61,7 +61,8 @@ def register(add) -> None:
         "--cap",
         type=float,
         default=600.0,
-        help="seconds a stage may take before it is stopped (default 600)",
+        help="seconds a stage may take before it is stopped (default 600): wall-clock for "
+        "the fast engines, CPU seconds for the reference engines, which run side by side",
     )
     p.add_argument(
         "--out", metavar="DIR", help="where results.json and results.md go (default bench/)"
