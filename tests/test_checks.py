@@ -1,9 +1,14 @@
 """The checks SHACL cannot do: quotes at their offsets, a relation both stated and denied,
 hedged statements written as facts. Each is broken on purpose in a copy of the project."""
 
+import gc
+
+import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from rekg.build import check
+from rekg.errors import CheckFailed
 from rekg.load import load_project
 from rekg.namespaces import ID, OA, REKG
 from rekg.validate import quote_findings, sparql_findings, validate
@@ -79,3 +84,14 @@ def test_a_fact_without_its_triple_is_reported(scratch):
         f for f in sparql_findings(loaded) if f.check == "queries/checks/fact-without-triple.rq"
     ]
     assert [f.focus for f in found] == ["claim:china-sea-rare-earths-064"]
+
+
+def test_the_cycle_collector_is_back_on_after_a_failed_check(scratch):
+    """check() pauses Python's collector on the fast engine; a failure must not leave it off."""
+    loaded = load_project(scratch)
+    position = URIRef("https://w3id.org/rekg/id/claim/china-sea-rare-earths-069#position")
+    loaded.graph.set((position, OA.start, Literal(10, datatype=XSD.nonNegativeInteger)))
+    assert gc.isenabled()
+    with pytest.raises(CheckFailed):
+        check(loaded, "fast")
+    assert gc.isenabled()
