@@ -4,9 +4,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from rekg.build import build
 from rekg.project import Project
+from rekg.rdfio import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,36 @@ def loaded(built):
 @pytest.fixture(scope="session")
 def closure(built):
     return built.reasoned.closure
+
+
+@pytest.fixture(scope="session")
+def base(project) -> Graph:
+    """The ontology, the entities and the source: what a fixture claim needs around it to
+    conform (read-only: tests copy it before adding to it)."""
+    g = Graph()
+    for path in (
+        project.ontology,
+        project.data / "entities.ttl",
+        project.data / "sources" / "china-sea-rare-earths.ttl",
+    ):
+        parse_file(path, g)
+    # participants of the two article events and the strategic roles come from claims;
+    # give them here
+    g.parse(
+        data="""
+        @prefix rekg: <https://w3id.org/rekg/ontology#> .
+        @prefix id: <https://w3id.org/rekg/id/> .
+        id:xi-jinping rekg:participatesIn id:state-visit-kuala-lumpur-2025 .
+        id:he-lifeng rekg:participatesIn id:wef-davos-2026 .
+        id:malaysia rekg:hasStrategicRole id:role-malaysia .
+        id:vietnam rekg:hasStrategicRole id:role-vietnam .
+        id:myanmar rekg:hasStrategicRole id:role-myanmar .
+        id:thailand rekg:hasStrategicRole id:role-thailand .
+        id:singapore rekg:hasStrategicRole id:role-singapore .
+        """,
+        format="turtle",
+    )
+    return g
 
 
 def copy_project(target: Path) -> Project:

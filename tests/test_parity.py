@@ -20,16 +20,6 @@ from rekg.validate import load_shapes, shacl_findings, validate
 
 from .test_shapes import CASES, PREFIXES
 
-BASE_EXTRA = """
-id:xi-jinping rekg:participatesIn id:state-visit-kuala-lumpur-2025 .
-id:he-lifeng rekg:participatesIn id:wef-davos-2026 .
-id:malaysia rekg:hasStrategicRole id:role-malaysia .
-id:vietnam rekg:hasStrategicRole id:role-vietnam .
-id:myanmar rekg:hasStrategicRole id:role-myanmar .
-id:thailand rekg:hasStrategicRole id:role-thailand .
-id:singapore rekg:hasStrategicRole id:role-singapore .
-"""
-
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, project):
@@ -114,21 +104,6 @@ def test_the_same_report_on_the_article(both):
     fast = validate(both["fast"].loaded, engine_name="fast")
     assert ref.conforms and fast.conforms
     assert ref.render() == fast.render()
-
-
-@pytest.fixture(scope="module")
-def base(project):
-    g = Graph()
-    from rekg.rdfio import parse_file
-
-    for path in (
-        project.ontology,
-        project.data / "entities.ttl",
-        project.data / "sources" / "china-sea-rare-earths.ttl",
-    ):
-        parse_file(path, g)
-    g.parse(data=PREFIXES + BASE_EXTRA, format="turtle")
-    return g
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from rekg.load import Loaded
-from rekg.rdfio import parse_file
 from rekg.validate import load_shapes, shacl_findings
 
 PREFIXES = """
@@ -37,32 +36,6 @@ claim:t-001 a rekg:Claim ; rekg:modality rekg:Asserted ; rekg:negated false ;
 <https://w3id.org/rekg/id/claim/t-001#position> a oa:TextPositionSelector ;
     oa:start "0"^^xsd:nonNegativeInteger ; oa:end "5"^^xsd:nonNegativeInteger .
 """
-
-
-@pytest.fixture(scope="module")
-def base(project):
-    g = Graph()
-    for path in (
-        project.ontology,
-        project.data / "entities.ttl",
-        project.data / "sources" / "china-sea-rare-earths.ttl",
-    ):
-        parse_file(path, g)
-    # participants of the two article events come from claims; give them here
-    g.parse(
-        data=PREFIXES
-        + """
-        id:xi-jinping rekg:participatesIn id:state-visit-kuala-lumpur-2025 .
-        id:he-lifeng rekg:participatesIn id:wef-davos-2026 .
-        id:malaysia rekg:hasStrategicRole id:role-malaysia .
-        id:vietnam rekg:hasStrategicRole id:role-vietnam .
-        id:myanmar rekg:hasStrategicRole id:role-myanmar .
-        id:thailand rekg:hasStrategicRole id:role-thailand .
-        id:singapore rekg:hasStrategicRole id:role-singapore .
-    """,
-        format="turtle",
-    )
-    return g
 
 
 @pytest.fixture(scope="module")
