@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from . import claims, engine, reference
-from .errors import CheckFailed, InputSyntaxError
+from .errors import CheckFailed
 from .namespaces import ID, REKG, bind_prefixes
 from .project import Project
-from .rdfio import _syntax_error, parse_file
+from .rdfio import _syntax_error, _unreadable, parse_file
 from .report import Finding, Report
 from .sources import SourceText
 from .store import dataset_of, graph_of, ox_triples, store_of, to_ox
@@ -221,9 +221,7 @@ def _parse_into(path: Path, dataset: ox.Dataset, display: str, subjects: set) ->
     except SyntaxError as exc:
         raise _syntax_error(exc, display) from None
     except OSError as exc:
-        raise InputSyntaxError(
-            f"cannot read: {exc.strerror}", place=display, remedy="check the path"
-        ) from None
+        raise _unreadable(exc, display) from None
 
 
 def _label_graph(dataset: ox.Dataset) -> Graph:

@@ -47,9 +47,7 @@ def parse_file(path: Path, graph: Graph, display: str | None = None) -> int:
     except SyntaxError as exc:
         raise _syntax_error(exc, display) from None
     except OSError as exc:
-        raise InputSyntaxError(
-            f"cannot read: {exc.strerror}", place=display, remedy="check the path"
-        ) from None
+        raise _unreadable(exc, display) from None
     for quad in quads:
         graph.add(
             (
@@ -59,6 +57,10 @@ def parse_file(path: Path, graph: Graph, display: str | None = None) -> int:
             )
         )
     return len(quads)
+
+
+def _unreadable(exc: OSError, display: str) -> InputSyntaxError:
+    return InputSyntaxError(f"cannot read: {exc.strerror}", place=display, remedy="check the path")
 
 
 def _syntax_error(exc: SyntaxError, display: str) -> InputSyntaxError:

@@ -110,8 +110,6 @@ class App:
         path = request.path
         if path == "/sparql" or path == "/sparql/":
             return self._sparql(request)
-        if path.startswith("/api/"):
-            return self._api(request)
         if request.method not in ("GET", "HEAD"):
             raise HttpError(
                 405,
@@ -119,6 +117,8 @@ class App:
                 remedy="use GET",
                 headers={"Allow": "GET, HEAD"},
             )
+        if path.startswith("/api/"):
+            return self._api(request)
         if path.startswith("/id/"):
             return self._resource(request, path[len("/id/") :])
         if path.startswith("/ontology"):
@@ -244,13 +244,6 @@ class App:
 
     # --- the stored-query API -------------------------------------------------------
     def _api(self, request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            raise HttpError(
-                405,
-                f"{request.method} is not allowed on {request.path}",
-                remedy="use GET",
-                headers={"Allow": "GET, HEAD"},
-            )
         path = request.path
         if path == "/api/openapi.json":
             if "openapi" not in self._cache:
