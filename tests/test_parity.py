@@ -154,9 +154,9 @@ def test_a_graph_changed_after_loading_is_what_the_fast_engine_checks(scratch):
     assert reason(loaded.dataset, loaded.places, "fast").findings
 
 
-# Terms that stress how query rows cross from the store to rdflib: every escape Turtle knows, raw control
-# characters, characters outside the BMP, a quote followed by what looks like a tag or a
-# datatype, a trailing backslash, numbers the store keeps by value, tags in mixed case,
+# Terms that stress how query rows cross from the store to rdflib: every escape Turtle
+# knows, raw control characters, characters outside the BMP, a quote followed by what looks
+# like a tag or a datatype, a trailing backslash, numbers the store keeps by value, tags in mixed case,
 # custom datatypes and IRIs with percent-escapes and non-ASCII.
 TRICKY_TURTLE = r"""
 @prefix ex: <http://example.org/> .
