@@ -40,7 +40,7 @@ def test_the_default_engine_is_the_fast_one():
 def test_loaders_give_the_same_graph(project):
     fast = load_project(project, engine_name="fast")
     ref = load_project(project, engine_name="reference")
-    assert len(fast) == len(ref) == 3555
+    assert len(fast) == len(ref) == 3662
     assert isomorphic(fast.graph, ref.graph)
     assert fast.places == ref.places
 
@@ -90,7 +90,7 @@ def test_the_store_suggests_the_names_the_graph_suggests(both):
 
 def test_the_same_entailments(both):
     ref, fast = both["reference"].reasoned, both["fast"].reasoned
-    assert len(ref.inferred) == len(fast.inferred) == 659
+    assert len(ref.inferred) == len(fast.inferred) == 661
     assert set(ref.inferred) == set(fast.inferred)
     assert isomorphic(ref.closure, fast.closure)
 

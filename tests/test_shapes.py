@@ -25,7 +25,7 @@ PREFIXES = """
 
 CLAIM = """
 claim:t-001 a rekg:Claim ; rekg:modality rekg:Asserted ; rekg:negated false ;
-    rekg:evidence <https://w3id.org/rekg/id/claim/t-001#evidence> ;
+    rekg:evidence <https://w3id.org/rekg/id/claim/t-001#evidence> ; rekg:quote "China" ;
     rekg:attribution rekg:AuthorAnalysis ; rekg:sourceOrder 1 ;
     prov:wasDerivedFrom source:china-sea-rare-earths .
 <https://w3id.org/rekg/id/claim/t-001#evidence> a oa:SpecificResource ;
@@ -80,6 +80,19 @@ CASES = [
         "claim:t-001",
         "rekg:evidence",
         CLAIM.replace("rekg:evidence <https://w3id.org/rekg/id/claim/t-001#evidence> ;", ""),
+    ),
+    ("rekgsh:ClaimQuote", "claim:t-001", "rekg:quote", CLAIM.replace('rekg:quote "China" ;', "")),
+    (
+        "rekgsh:ClaimQuote",
+        "claim:t-001",
+        "rekg:quote",
+        CLAIM.replace('rekg:quote "China" ;', 'rekg:quote "China"@en ;'),
+    ),
+    (
+        "rekgsh:ClaimQuoteIsTheEvidence",
+        "claim:t-001",
+        "",
+        CLAIM.replace('rekg:quote "China"', 'rekg:quote "China’s"'),
     ),
     (
         "rekgsh:ClaimAttribution",

@@ -262,6 +262,7 @@ def _emit(g, claim, n, source_iri, sel, modality, negated, r, predicate, about, 
     if note:
         g.add((claim, RDFS.comment, Literal(str(note), lang="en")))
     g.add((claim, REKG.evidence, evidence))
+    g.add((claim, REKG.quote, Literal(sel.exact)))
     g.add((evidence, RDF.type, OA.SpecificResource))
     g.add((evidence, OA.hasSource, source_iri))
     g.add((evidence, OA.hasSelector, quote_sel))

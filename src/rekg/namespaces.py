@@ -67,6 +67,7 @@ class REKG(DefinedNamespace):
     modality: _URIRef
     negated: _URIRef
     evidence: _URIRef
+    quote: _URIRef
     timeFrame: _URIRef
     attribution: _URIRef
     speaker: _URIRef

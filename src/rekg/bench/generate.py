@@ -29,7 +29,7 @@ R = Namespace(str(REKG._NS))  # open: the ontology declares terms the code never
 CLAIMS_PER_SOURCE = 50
 OBSERVATIONS_PER_SOURCE = 12
 # Claim properties that a generated claim gets afresh rather than copies.
-_OWN = {RDFS.label, R.sourceOrder, PROV.wasDerivedFrom, R.evidence, RDFS.comment}
+_OWN = {RDFS.label, R.sourceOrder, PROV.wasDerivedFrom, R.evidence, R.quote, RDFS.comment}
 _MEASURES = ("mine_production", "reserves", "refinery_output", "exports", "imports")
 _COUNTRIES = ("malaysia", "vietnam", "myanmar", "thailand", "singapore", "china")
 
@@ -137,6 +137,7 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
         if stated:
             add(" ".join(nt(t) for t in stated) + " .")
         add(f"{c} <{R.evidence}> {ev} .")
+        add(f"{c} <{R.quote}> {nt(Literal(sentence))} .")
         add(f"{ev} <{RDF.type}> <{OA.SpecificResource}> .")
         add(f"{ev} <{OA.hasSource}> {nt(source)} .")
         add(f"{ev} <{OA.hasSelector}> {q} .")
