@@ -170,7 +170,7 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
     return slug, text, lines
 
 
-def grow(base: Path, target: Path, triples: int, seed: int = 5, base_triples: int = 3555) -> dict:
+def grow(base: Path, target: Path, triples: int, seed: int = 5) -> dict:
     """A copy of the project at `base` in `target`, grown with generated sources until the
     asserted graph holds about `triples` triples. Returns what was generated."""
     from ..load import load_project
@@ -181,7 +181,9 @@ def grow(base: Path, target: Path, triples: int, seed: int = 5, base_triples: in
     for name in ("ontology", "data", "queries"):
         shutil.copytree(base / name, target / name)
     project = Project(target)
-    tmpl = templates(load_project(Project(base)).graph)
+    loaded = load_project(Project(base))
+    base_triples = len(loaded)
+    tmpl = templates(loaded.graph)
     rng = random.Random(seed)
     out = project.data / "generated"
     out.mkdir()
