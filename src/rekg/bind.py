@@ -55,17 +55,11 @@ def resolve_iri(value: str, graph: Graph | None, what: str) -> URIRef:
         for s, label in graph.subject_objects(prop):
             if str(label).lower() == lowered and isinstance(s, URIRef):
                 return s
+    # one pass over the subjects: on a large store each pass reads every quad
+    subjects = {str(s) for s in graph.subjects()}
     known = sorted(
-        {
-            str(s)[len(str(ID)) :]
-            for s in graph.subjects()
-            if str(s).startswith(str(ID)) and "#" not in str(s)
-        }
-        | {
-            str(s)[len(str(REKG._NS)) :]
-            for s in graph.subjects()
-            if str(s).startswith(str(REKG._NS))
-        }
+        {s[len(str(ID)) :] for s in subjects if s.startswith(str(ID)) and "#" not in s}
+        | {s[len(str(REKG._NS)) :] for s in subjects if s.startswith(str(REKG._NS))}
     )
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
     raise UsageError(
