@@ -70,7 +70,7 @@ def check(loaded: Loaded, engine: str | None = None) -> Report:
 def reason_checked(loaded: Loaded, engine: str | None = None) -> Reasoned:
     fast = (engine or engines.current()) == "fast"
     with _collect_once(fast):
-        reasoned = reason(loaded.dataset if fast else loaded.graph, loaded.places, engine)
+        reasoned = reason(loaded.quads if fast else loaded.graph, loaded.places, engine)
     if reasoned.findings:
         raise CheckFailed(
             "the OWL 2 RL closure is inconsistent", Report(reasoned.findings, ["OWL 2 RL closure"])
@@ -128,8 +128,8 @@ def build(
 def export_files(loaded: Loaded, reasoned: Reasoned, catalogue, answers) -> dict:
     """The dist/ files. The closure is the asserted graph plus the kept entailments (which
     hold no blank nodes), so its sorted lines are a merge, not a second sort."""
-    fast = loaded._dataset is not None and not loaded._handed_out
-    asserted = export.Dump.of(loaded.dataset if fast else loaded.graph)
+    fast = loaded._quads is not None and not loaded._handed_out
+    asserted = export.Dump.of(loaded.quads if fast else loaded.graph)
     entailed = reasoned.entailed_quads()
     closure = asserted.merged(export.Dump.of(entailed))
     return export.all_files(asserted, closure, catalogue, answers)

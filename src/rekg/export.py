@@ -25,7 +25,7 @@ IANA = "http://www.iana.org/assignments/media-types/"
 
 
 def dataset_files(asserted, closure) -> dict[str, bytes]:
-    """`asserted`, `closure`: rdflib Graphs, pyoxigraph Datasets or iterables of quads."""
+    """`asserted`, `closure`: rdflib Graphs, Quads or iterables of pyoxigraph quads."""
     return _dataset_files(Dump.of(asserted), Dump.of(closure))
 
 
@@ -127,7 +127,7 @@ def checksums(files: dict[str, bytes]) -> bytes:
 
 
 def all_files(asserted, closure, catalogue, answers) -> dict[str, bytes]:
-    """`asserted`, `closure`: rdflib Graphs, pyoxigraph Datasets or iterables of quads."""
+    """`asserted`, `closure`: rdflib Graphs, Quads or iterables of pyoxigraph quads."""
     asserted, closure = Dump.of(asserted), Dump.of(closure)
     files = _dataset_files(asserted, closure)
     files["answers.md"] = answers_markdown(catalogue, answers)

@@ -22,6 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .namespaces import ID, OA
+from .quads import Quads
 from .reason import Reasoned, error_findings, keep, nothing_finding
 from .store import from_ox, to_ox
 
@@ -30,7 +31,7 @@ _ID = str(ID)
 _PROJECT = "https://w3id.org/rekg/"
 
 
-def reasoning_input(asserted: ox.Dataset) -> list:
+def reasoning_input(asserted: Quads) -> list:
     """reason.reasoning_input, on the fast store's quads."""
     out = []
     for q in asserted:
@@ -163,7 +164,7 @@ def inconsistencies(closure: set) -> tuple[list[str], list]:
     return messages, nothing
 
 
-def reason_fast(asserted: ox.Dataset, places: dict) -> Reasoned:
+def reason_fast(asserted: Quads, places: dict) -> Reasoned:
     work = reasoning_input(asserted)
     core, satellites = split_satellites(work)
     closure = _reasonable(core)

@@ -2,10 +2,10 @@
 authoring formats (claim files, reference tables). Records where each node is written so
 that reports can point at the file and line.
 
-The fast engine parses straight into a pyoxigraph Dataset (`Loaded.dataset`) and builds the
+The fast engine parses straight into `Quads` (`Loaded.quads`, see quads.py) and builds the
 rdflib Graph (`Loaded.graph`) and the pyoxigraph Store that SPARQL runs on (`Loaded.store`)
 only when someone asks for them; the reference engine parses into the rdflib Graph as
-before. All hold the same triples (tests/test_parity.py). The Dataset is the faithful
+before. All hold the same triples (tests/test_parity.py). The quads are the faithful
 copy: the Store keeps numbers by value, so "5"^^xsd:nonNegativeInteger comes back from it
 as "5"^^xsd:integer and "1.50"^^xsd:decimal as "1.5"; SHACL datatypes and the exports
 must see the literals as written."""
@@ -22,10 +22,11 @@ from . import claims, engine, reference
 from .errors import CheckFailed
 from .namespaces import ID, REKG, bind_prefixes
 from .project import Project
+from .quads import Quads
 from .rdfio import _syntax_error, _unreadable, parse_file
 from .report import Finding, Report
 from .sources import SourceText
-from .store import dataset_of, graph_of, ox_triples, store_of, to_ox
+from .store import graph_of, ox_triples, store_of
 
 _PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -75,8 +76,8 @@ class Places(MutableMapping):
 
 
 class Loaded:
-    """The loaded project. `graph` (rdflib) and `dataset` (pyoxigraph, as written) hold the
-    same triples; whichever was not loaded is made from the other on first use. `store`
+    """The loaded project. `graph` (rdflib) and `quads` (pyoxigraph terms, as written) hold
+    the same triples; whichever was not loaded is made from the other on first use. `store`
     (pyoxigraph, for SPARQL) is made from them on first use."""
 
     def __init__(
@@ -87,14 +88,13 @@ class Loaded:
         sources: dict | None = None,
         findings: list | None = None,
         files: list | None = None,
-        dataset: ox.Dataset | None = None,
+        quads: Quads | None = None,
     ):
         self.project = project
         self._graph = graph
-        self._dataset = dataset
+        self._quads = quads
         self._store = None
         self._handed_out = graph is not None
-        self._compiled_subjects: set = set()
         self.places = places if places is not None else {}  # node -> "file:line"
         self.sources = sources if sources is not None else {}  # slug -> SourceText
         self.findings = findings if findings is not None else []  # authoring problems
@@ -103,37 +103,37 @@ class Loaded:
     @property
     def graph(self) -> Graph:
         if self._graph is None:
-            self._graph = graph_of(self._dataset, bind_prefixes(Graph()))
+            self._graph = graph_of(self._quads, bind_prefixes(Graph()))
         # whoever holds the rdflib Graph may change it: from now on it is the truth, and
-        # the dataset and the store are made from it whenever they are asked for
+        # the quads and the store are made from it whenever they are asked for
         self._handed_out = True
-        self._dataset = self._store = None
+        self._quads = self._store = None
         return self._graph
 
     @graph.setter
     def graph(self, value: Graph):
-        self._graph, self._dataset, self._store = value, None, None
+        self._graph, self._quads, self._store = value, None, None
 
     @property
-    def dataset(self) -> ox.Dataset:
-        if self._dataset is None:
-            dataset = dataset_of(ox_triples(self._graph))
+    def quads(self) -> Quads:
+        if self._quads is None:
+            quads = Quads(ox_triples(self._graph))
             if self._handed_out:
-                return dataset
-            self._dataset = dataset
-        return self._dataset
+                return quads
+            self._quads = quads
+        return self._quads
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
-            store = store_of(self.dataset)
+            store = store_of(self.quads)
             if self._handed_out:
                 return store
             self._store = store
         return self._store
 
     def __len__(self) -> int:
-        return len(self._graph) if self._graph is not None else len(self._dataset)
+        return len(self._graph) if self._graph is not None else len(self._quads)
 
     def place(self, node) -> str:
         node = URIRef(str(node).split("#", 1)[0]) if isinstance(node, URIRef) else node
@@ -170,14 +170,13 @@ def load_project(project: Project, strict: bool = True, engine_name: str | None 
         project,
         None if fast else bind_prefixes(Graph()),
         places=Places() if fast else None,
-        dataset=ox.Dataset() if fast else None,
+        quads=Quads() if fast else None,
     )
     turtle = [project.ontology, *sorted(project.data.rglob("*.ttl"))]
-    subjects: set = set()  # what the claim files may name (claims.Names), fast engine
     for path in turtle:
         display = project.relative(path)
         if fast:
-            _parse_into(path, loaded.dataset, display, subjects)
+            _parse_into(path, loaded.quads, display)
         else:
             parse_file(path, loaded.graph, display)
         loaded.files.append(display)
@@ -188,7 +187,7 @@ def load_project(project: Project, strict: bool = True, engine_name: str | None 
                 loaded.places.setdefault(node, place)
     for path in sorted((project.data / "sources").glob("*.txt")):
         loaded.sources[path.stem] = SourceText.read(path.stem, path)
-    known = _label_graph(loaded.dataset) if fast else loaded.graph
+    known = _label_graph(loaded.quads) if fast else loaded.graph
     for path in sorted((project.data / "reference").glob("*.tsv")):
         compiler = reference.COMPILERS.get(path.name)
         if compiler is None:
@@ -198,9 +197,7 @@ def load_project(project: Project, strict: bool = True, engine_name: str | None 
         if fast:
             for triple in compiled[0].triples((None, RDFS.label, None)):
                 known.add(triple)
-    if fast:
-        subjects.update(to_ox(s) for s in _compiled_subjects(loaded))
-    names = _names(loaded.dataset, subjects) if fast else claims.Names.from_graph(loaded.graph)
+    names = _names(loaded.quads) if fast else claims.Names.from_graph(loaded.graph)
     for path in sorted((project.data / "claims").glob("*.yaml")):
         display = project.relative(path)
         _add(loaded, path, *claims.compile_claims(path, display, names, loaded.sources))
@@ -210,54 +207,45 @@ def load_project(project: Project, strict: bool = True, engine_name: str | None 
     return loaded
 
 
-def _parse_into(path: Path, dataset: ox.Dataset, display: str, subjects: set) -> None:
+def _parse_into(path: Path, quads: Quads, display: str) -> None:
     # Blank nodes get fresh labels per file (two files never share a node by accident);
     # exports relabel them from their content, so the labels never show.
     try:
-        add, seen = dataset.add, subjects.add
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
-            add(quad)
-            seen(quad.subject)
+        quads.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
     except SyntaxError as exc:
         raise _syntax_error(exc, display) from None
     except OSError as exc:
         raise _unreadable(exc, display) from None
 
 
-def _label_graph(dataset: ox.Dataset) -> Graph:
+def _label_graph(quads: Quads) -> Graph:
     """What the reference compilers look names up in: labels and alternative labels."""
     graph = Graph()
     for prop in (RDFS.label, SKOS.altLabel):
-        graph_of(dataset.quads_for_predicate(ox.NamedNode(str(prop))), graph)
+        graph_of(quads.for_predicate(ox.NamedNode(str(prop))), graph)
     return graph
 
 
-def _names(dataset: ox.Dataset, subjects: set) -> claims.Names:
-    """claims.Names.from_graph, from the subjects seen while loading."""
+def _names(quads: Quads) -> claims.Names:
+    """claims.Names.from_graph, on the quads."""
     ns = str(ID)
     entities = {}
-    for s in subjects:
+    for s in quads.subjects():
         if isinstance(s, ox.NamedNode) and s.value.startswith(ns) and "#" not in s.value:
             entities[s.value[len(ns) :]] = URIRef(s.value)
     properties = {}
-    for p_type in (OWL.ObjectProperty, OWL.DatatypeProperty):
-        for quad in dataset.quads_for_object(ox.NamedNode(str(p_type))):
-            iri = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
-            if quad.predicate.value == str(RDF.type) and iri.startswith(str(REKG._NS)):
-                properties[iri[len(str(REKG._NS)) :]] = URIRef(iri)
+    kinds = {ox.NamedNode(str(OWL.ObjectProperty)), ox.NamedNode(str(OWL.DatatypeProperty))}
+    for quad in quads.for_predicate(ox.NamedNode(str(RDF.type))):
+        iri = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
+        if quad.object in kinds and iri.startswith(str(REKG._NS)):
+            properties[iri[len(str(REKG._NS)) :]] = URIRef(iri)
     return claims.Names(entities, properties)
-
-
-def _compiled_subjects(loaded: "Loaded"):
-    yield from loaded._compiled_subjects
 
 
 def _add(loaded: Loaded, path: Path, graph: Graph, findings: list[Finding], places: dict):
     loaded.files.append(loaded.project.relative(path))
-    if loaded._dataset is not None and loaded._graph is None:
-        for quad in ox_triples(graph):
-            loaded.dataset.add(quad)
-        loaded._compiled_subjects.update(graph.subjects())
+    if loaded._quads is not None and loaded._graph is None:
+        loaded.quads.extend(ox_triples(graph))
     else:
         for triple in graph:
             loaded.graph.add(triple)

@@ -14,8 +14,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from . import engine
 from .namespaces import OA, bind_prefixes, is_project_iri
+from .quads import Quads
 from .report import Finding, short
-from .store import dataset_of, graph_of, ox_triples, store_of
+from .store import graph_of, ox_triples, store_of
 
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _VOCABULARIES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
@@ -32,7 +33,7 @@ class Reasoned:
         self._closure = closure
         self._inferred = inferred
         self.findings = findings if findings is not None else []
-        self._asserted = asserted  # ox.Dataset, fast engine only
+        self._asserted = asserted  # Quads, fast engine only
         self._entailed = entailed  # list of ox.Quad, fast engine only
         self._store = None
 
@@ -81,9 +82,6 @@ class Reasoned:
             return self._entailed
         return ox_triples(self._inferred)
 
-    def closure_dataset(self) -> ox.Dataset:
-        return dataset_of(self.closure_quads())
-
     def __len__(self) -> int:
         if self._asserted is not None:
             return len(self._asserted) + len(self._entailed)
@@ -130,13 +128,13 @@ def keep(triple) -> bool:
 
 
 def reason(graph, places=None, engine_name: str | None = None) -> Reasoned:
-    """`graph`: an rdflib Graph, or the pyoxigraph Dataset the fast loader holds."""
+    """`graph`: an rdflib Graph, or the Quads the fast loader holds."""
     places = places if places is not None else {}
-    if isinstance(graph, ox.Dataset) or (engine_name or engine.current()) == "fast":
+    if isinstance(graph, Quads) or (engine_name or engine.current()) == "fast":
         from .fast_reason import reason_fast
 
-        if not isinstance(graph, ox.Dataset):
-            graph = dataset_of(ox_triples(graph))
+        if not isinstance(graph, Quads):
+            graph = Quads(ox_triples(graph))
         return reason_fast(graph, places)
     work = reasoning_input(graph)
     before = set(work)

@@ -61,14 +61,6 @@ def ox_triples(graph: Graph):
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o))
 
 
-def dataset_of(quads) -> ox.Dataset:
-    dataset = ox.Dataset()
-    add = dataset.add
-    for q in quads:
-        add(q)
-    return dataset
-
-
 def store_of(triples) -> ox.Store:
     """A store holding the given ox quads (or triples, put in the default graph)."""
     store = ox.Store()

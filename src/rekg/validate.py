@@ -8,7 +8,6 @@ fast store (fast_shacl.py, the default); both report the same findings
 
 from pathlib import Path
 
-import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -108,7 +107,7 @@ def quote_findings(loaded: Loaded, engine_name: str | None = None) -> list[Findi
     """Each claim's oa:exact must stand at oa:start..oa:end of its source's text, with the
     recorded prefix and suffix around it."""
     fast = (engine_name or engine.current()) == "fast"
-    g, findings = (DatasetView(loaded.dataset) if fast else loaded.graph), []
+    g, findings = (QuadsView(loaded.quads) if fast else loaded.graph), []
     by_iri = {
         f"https://w3id.org/rekg/id/source/{slug}": text for slug, text in loaded.sources.items()
     }
@@ -175,32 +174,29 @@ def validate(
     report.extend(sparql_findings(loaded, engine_name))
     report.checked.append("SPARQL checks")
     report.extend(quote_findings(loaded, engine_name))
-    g = DatasetView(loaded.dataset) if fast else loaded.graph
+    g = QuadsView(loaded.quads) if fast else loaded.graph
     report.checked.append(f"{len(set(g.subjects(RDF.type, REKG.Claim)))} quotes")
     return report
 
 
-class DatasetView:
-    """The few rdflib Graph look-ups the quote check makes, on the fast loader's Dataset
-    (which keeps literals as written)."""
+class QuadsView:
+    """The few rdflib Graph look-ups the quote check makes, on the fast loader's quads
+    (which keep literals as written), through the per-predicate tables SHACL built."""
 
-    def __init__(self, dataset):
-        self.dataset = dataset
+    def __init__(self, quads):
+        self.quads = quads
 
     def subjects(self, predicate, obj):
-        p = to_ox(predicate)
-        for q in self.dataset.quads_for_object(to_ox(obj)):
-            if q.predicate == p:
-                yield from_ox(q.subject)
+        for s in self.quads.inv(to_ox(predicate)).get(to_ox(obj), ()):
+            yield from_ox(s)
 
     def objects(self, subject, predicate):
-        p = to_ox(predicate)
-        for q in self.dataset.quads_for_subject(to_ox(subject)):
-            if q.predicate == p:
-                yield from_ox(q.object)
+        for o in self.quads.out(to_ox(predicate)).get(to_ox(subject), ()):
+            yield from_ox(o)
 
     def value(self, subject, predicate):
         return next(self.objects(subject, predicate), None)
 
     def __contains__(self, triple) -> bool:
-        return ox.Quad(*(to_ox(t) for t in triple)) in self.dataset
+        s, p, o = (to_ox(t) for t in triple)
+        return o in self.quads.out(p).get(s, ())
