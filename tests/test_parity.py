@@ -56,9 +56,10 @@ def test_a_triple_written_in_two_files_is_one_triple(scratch):
     fast = load_project(scratch, engine_name="fast")
     ref = load_project(scratch, engine_name="reference")
     assert len(fast) == len(ref) == 3662
-    assert validate(fast, engine_name="fast").render() == validate(
-        ref, engine_name="reference"
-    ).render()
+    assert (
+        validate(fast, engine_name="fast").render()
+        == validate(ref, engine_name="reference").render()
+    )
     assert validate(fast, engine_name="fast").conforms
 
 
