@@ -117,22 +117,22 @@ def build(
             else:
                 result.answers = answer_catalogue(result.reasoned, catalogue, engine)
         with _timed(result, "export"):
-            result.files = export_files(result.loaded, result.reasoned, catalogue, result.answers)
-            with staged_dir(out) as stage:
-                for name, data in result.files.items():
-                    (stage / name).write_bytes(data)
+            result.files = export_to(out, result.loaded, result.reasoned, catalogue, result.answers)
     result.out = out
     return result
 
 
-def export_files(loaded: Loaded, reasoned: Reasoned, catalogue, answers) -> dict:
-    """The dist/ files. The closure is the asserted graph plus the kept entailments (which
-    hold no blank nodes), so its sorted lines are a merge, not a second sort."""
+def export_to(out: Path, loaded: Loaded, reasoned: Reasoned, catalogue, answers):
+    """Write the dist/ files into a staging folder that replaces `out` once every file is
+    written. The closure is the asserted graph plus the kept entailments (which hold no
+    blank nodes), so its sorted lines are a merge, not a second sort."""
     fast = loaded._quads is not None and not loaded._handed_out
     asserted = export.Dump.of(loaded.quads if fast else loaded.graph)
     entailed = reasoned.entailed_quads()
     closure = asserted.merged(export.Dump.of(entailed))
-    return export.all_files(asserted, closure, catalogue, answers)
+    with staged_dir(out) as stage:
+        written = export.write_files(stage, asserted, closure, catalogue, answers)
+    return export.Written(out, written)
 
 
 def write_inferred(

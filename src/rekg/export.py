@@ -3,9 +3,14 @@ closure, the VoID/DCAT description, the answers to the stored questions and SHA2
 Every file is a pure function of the inputs, so two builds are byte-identical.
 
 The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
-(fast_export.py), whichever engine built it: the same triples give the same bytes."""
+(fast_export.py), whichever engine built it: the same triples give the same bytes. They go
+straight to disk, hashed and counted on the way (at 1M triples they are 330 MB), and are
+read back only when someone asks for their bytes (`Written`)."""
 
 import hashlib
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
@@ -24,18 +29,80 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-def dataset_files(asserted, closure) -> dict[str, bytes]:
-    """`asserted`, `closure`: rdflib Graphs, Quads or iterables of pyoxigraph quads."""
-    return _dataset_files(Dump.of(asserted), Dump.of(closure))
+class _Hashing:
+    """A binary file object that hashes and counts what passes through it to `out` (None:
+    nowhere)."""
+
+    def __init__(self, out=None):
+        self.out, self.sha256, self.size = out, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        if self.out is not None:
+            self.out.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
-def _dataset_files(asserted: "Dump", closure: "Dump") -> dict[str, bytes]:
-    files = {f"rekg.{fmt.extension}": asserted.serialize(fmt.name) for fmt in RDF_FORMATS}
-    files["rekg-inferred.ttl"] = closure.serialize("turtle")
-    return files
+class _Sink:
+    """Writes files into a folder (None: only counts and hashes them)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.sizes: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
+
+    def put(self, name: str, write) -> None:
+        """`write(out)` writes the file's bytes to a binary file object."""
+        if self.folder is None:
+            hashing = _Hashing()
+            write(hashing)
+        else:
+            with open(self.folder / name, "wb") as handle:
+                hashing = _Hashing(handle)
+                write(hashing)
+        self.sizes[name], self.digests[name] = hashing.size, hashing.sha256.hexdigest()
+
+    def put_bytes(self, name: str, data: bytes) -> None:
+        self.put(name, lambda out: out.write(data))
 
 
-def void_description(asserted, closure, files: dict[str, bytes]) -> Graph:
+class Written(Mapping):
+    """The files an export wrote into a folder: name -> bytes, read when asked for."""
+
+    def __init__(self, folder: Path, names):
+        self.folder, self._names = folder, sorted(names)
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._names:
+            raise KeyError(name)
+        return (self.folder / name).read_bytes()
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _put_dataset(sink: _Sink, asserted: Dump, closure: Dump) -> None:
+    for fmt in RDF_FORMATS:
+        sink.put(f"rekg.{fmt.extension}", partial(asserted.write, fmt.name))
+    sink.put("rekg-inferred.ttl", partial(closure.write, "turtle"))
+
+
+def dataset_sizes(asserted, closure) -> dict[str, int]:
+    """The byte sizes of the dataset files, without writing them. `asserted`, `closure`:
+    rdflib Graphs, Quads or iterables of pyoxigraph quads."""
+    sink = _Sink(None)
+    _put_dataset(sink, Dump.of(asserted), Dump.of(closure))
+    return sink.sizes
+
+
+def void_description(asserted, closure, sizes: dict[str, int]) -> Graph:
     asserted = asserted if isinstance(asserted, Dump) else Dump.of(asserted)
     closure = closure if isinstance(closure, Dump) else Dump.of(closure)
     stats = asserted.stats()
@@ -77,7 +144,7 @@ def void_description(asserted, closure, files: dict[str, bytes]) -> Graph:
         "jsonld": "application/ld+json",
         "md": "text/markdown",
     }
-    for name, data in sorted(files.items()):
+    for name, size in sorted(sizes.items()):
         url = URIRef(DOWNLOAD_BASE + name)
         g.add((d, DCAT.distribution, url))
         if name.endswith((".ttl", ".nt", ".jsonld")):
@@ -85,7 +152,7 @@ def void_description(asserted, closure, files: dict[str, bytes]) -> Graph:
         g.add((url, RDF.type, DCAT.Distribution))
         g.add((url, DCAT.downloadURL, url))
         g.add((url, DCAT.mediaType, URIRef(IANA + media[name.rsplit(".", 1)[-1]])))
-        g.add((url, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        g.add((url, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         g.add((url, DCTERMS.license, LICENSE))
         g.add((url, DCTERMS.title, Literal(_titles(name, len(asserted), len(closure)), lang="en")))
     return g
@@ -122,16 +189,22 @@ def answers_markdown(catalogue: dict[str, StoredQuery], answers: dict[str, Rows]
 
 
 def checksums(files: dict[str, bytes]) -> bytes:
-    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in sorted(files.items())]
+    return _sums({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+
+
+def _sums(digests: dict[str, str]) -> bytes:
+    lines = [f"{digest}  {name}" for name, digest in sorted(digests.items())]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def all_files(asserted, closure, catalogue, answers) -> dict[str, bytes]:
-    """`asserted`, `closure`: rdflib Graphs, Quads or iterables of pyoxigraph quads."""
+def write_files(folder: Path, asserted, closure, catalogue, answers) -> Written:
+    """Every dist/ file, written into folder. `asserted`, `closure`: rdflib Graphs, Quads
+    or iterables of pyoxigraph quads."""
     asserted, closure = Dump.of(asserted), Dump.of(closure)
-    files = _dataset_files(asserted, closure)
-    files["answers.md"] = answers_markdown(catalogue, answers)
-    void = void_description(asserted, closure, files)
-    files["void.ttl"] = Dump.of(void).serialize("turtle")
-    files["SHA256SUMS"] = checksums(files)
-    return files
+    sink = _Sink(folder)
+    _put_dataset(sink, asserted, closure)
+    sink.put_bytes("answers.md", answers_markdown(catalogue, answers))
+    void = void_description(asserted, closure, sink.sizes)
+    sink.put_bytes("void.ttl", Dump.of(void).serialize("turtle"))
+    sink.put_bytes("SHA256SUMS", _sums(sink.digests))
+    return Written(folder, sink.sizes)

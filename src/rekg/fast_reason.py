@@ -181,7 +181,9 @@ def reason_fast(asserted: Quads, places: dict) -> Reasoned:
     messages, nothing = inconsistencies(closure)
     findings = error_findings(messages) + [nothing_finding(m, places) for m in nothing]
     literals = {from_ox(t.object) for t in literal_source if isinstance(t.object, ox.Literal)}
-    entailed = set()
+    # in the order found, each satellite's together: sorting them for the export, and
+    # adding them to the store, then reads memory in order rather than by hash
+    entailed = {}
     for s, p, o in closure:
         if isinstance(o, Literal) and o not in literals:
             continue
@@ -189,12 +191,12 @@ def reason_fast(asserted: Quads, places: dict) -> Reasoned:
             continue
         quad = ox.Quad(to_ox(s), to_ox(p), to_ox(o))
         if quad not in asserted:
-            entailed.add(quad)
+            entailed[quad] = None
     for s, p, o in derived:
         if keep_ox(s, p, o):
             quad = ox.Quad(s, p, o)
             if quad not in asserted:
-                entailed.add(quad)
+                entailed[quad] = None
     return Reasoned(findings=findings, asserted=asserted, entailed=list(entailed))
 
 

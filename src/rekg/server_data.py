@@ -58,12 +58,12 @@ class ServedData:
                 graphs.append(graph)
             return cls.from_graphs(*graphs, (dist / "void.ttl").read_bytes())
         from .build import reason_checked
-        from .export import dataset_files, void_description
+        from .export import dataset_sizes, void_description
         from .load import load_project
 
         loaded = load_project(project)
         closure = reason_checked(loaded).closure
-        void = void_description(loaded.graph, closure, dataset_files(loaded.graph, closure))
+        void = void_description(loaded.graph, closure, dataset_sizes(loaded.graph, closure))
         return cls.from_graphs(loaded.graph, closure, void)
 
     def knows(self, iri: URIRef) -> bool:

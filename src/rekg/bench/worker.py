@@ -50,11 +50,11 @@ def main(argv: list[str]) -> int:
     cpu_cap = float(argv[5]) if len(argv) > 5 else None
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
     from .. import engine
-    from ..build import answer_catalogue, check, export_files, reason_checked
+    from ..build import answer_catalogue, check, export_to, reason_checked
     from ..catalogue import load_catalogue
     from ..fast_query import StoreResolver
     from ..load import load_project
-    from ..project import Project, staged_dir
+    from ..project import Project
     from ..query import run_stored
 
     engine.use(engine_name)
@@ -104,14 +104,7 @@ def main(argv: list[str]) -> int:
         lambda: answer_catalogue(reasoned, catalogue, "fast"),
     )
 
-    def write():
-        files = export_files(loaded, reasoned, catalogue, answers)
-        with staged_dir(out) as stage:
-            for name, data in files.items():
-                (stage / name).write_bytes(data)
-        return files
-
-    files = timed("export", write)
+    files = timed("export", lambda: export_to(out, loaded, reasoned, catalogue, answers))
     process_s = time.perf_counter() - start
     # each stored query alone, after the build: median of query_runs after a warm-up
     _cap_cpu(cpu_cap)
