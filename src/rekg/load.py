@@ -187,16 +187,14 @@ def load_project(project: Project, strict: bool = True, engine_name: str | None 
                 loaded.places.setdefault(node, place)
     for path in sorted((project.data / "sources").glob("*.txt")):
         loaded.sources[path.stem] = SourceText.read(path.stem, path)
-    known = _label_graph(loaded.quads) if fast else loaded.graph
+    known = _labels(loaded.quads) if fast else reference.Labels.of_graph(loaded.graph)
     for path in sorted((project.data / "reference").glob("*.tsv")):
         compiler = reference.COMPILERS.get(path.name)
         if compiler is None:
             continue
         compiled = compiler(path, project.relative(path), known)
         _add(loaded, path, *compiled)
-        if fast:
-            for triple in compiled[0].triples((None, RDFS.label, None)):
-                known.add(triple)
+        known.add_graph(compiled[0])
     names = _names(loaded.quads) if fast else claims.Names.from_graph(loaded.graph)
     for path in sorted((project.data / "claims").glob("*.yaml")):
         display = project.relative(path)
@@ -218,12 +216,14 @@ def _parse_into(path: Path, quads: Quads, display: str) -> None:
         raise _unreadable(exc, display) from None
 
 
-def _label_graph(quads: Quads) -> Graph:
-    """What the reference compilers look names up in: labels and alternative labels."""
-    graph = Graph()
+def _labels(quads: Quads) -> reference.Labels:
+    """reference.Labels.of_graph, on the quads."""
+    labels = reference.Labels()
     for prop in (RDFS.label, SKOS.altLabel):
-        graph_of(quads.for_predicate(ox.NamedNode(str(prop))), graph)
-    return graph
+        for q in quads.for_predicate(ox.NamedNode(str(prop))):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                labels.add(q.subject.value, prop, q.object.value)
+    return labels
 
 
 def _names(quads: Quads) -> claims.Names:

@@ -50,12 +50,8 @@ def main(argv: list[str]) -> int:
     cpu_cap = float(argv[5]) if len(argv) > 5 else None
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
     from .. import engine
-    from ..build import answer_catalogue, check, export_to, reason_checked
-    from ..catalogue import load_catalogue
-    from ..fast_query import StoreResolver
-    from ..load import load_project
+    from ..build import frozen, load
     from ..project import Project
-    from ..query import run_stored
 
     engine.use(engine_name)
     _say(stage="imports", s=round(time.perf_counter() - start, 4))
@@ -71,7 +67,19 @@ def main(argv: list[str]) -> int:
         return value
 
     project = Project(root)
-    loaded = timed("load", lambda: load_project(project))
+    loaded = timed("load", lambda: load(project, engine_name))
+    with frozen(engine_name == "fast"):  # as build() does
+        return _after_load(
+            loaded, project, engine_name, out, query_runs, skip, cpu_cap, start, timed
+        )
+
+
+def _after_load(loaded, project, engine_name, out, query_runs, skip, cpu_cap, start, timed):
+    from ..build import answer_catalogue, check, export_to, reason_checked
+    from ..catalogue import load_catalogue
+    from ..fast_query import StoreResolver
+    from ..query import run_stored
+
     timed("validate", lambda: check(loaded, engine_name))
 
     def reason(name=engine_name):
