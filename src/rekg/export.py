@@ -4,11 +4,10 @@ Every file is a pure function of the inputs, so two builds are byte-identical.
 
 The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
 (fast_export.py), whichever engine built it: the same triples give the same bytes. They go
-straight to disk, hashed and counted on the way (at 1M triples they are 330 MB), and are
-read back only when someone asks for their bytes (`Written`)."""
+straight to disk, hashed and counted on the way (sink.py; at 1M triples they are 330 MB),
+and are read back only when someone asks for their bytes (`Written`)."""
 
 import hashlib
-from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .fast_export import Dump
 from .formats import RDF_FORMATS
 from .namespaces import BASE, ID, ONTOLOGY_IRI, bind_prefixes
 from .results import to_markdown
+from .sink import Sink, Written
 
 DATASET = ID["dataset"]
 DOWNLOAD_BASE = BASE + "dist/"
@@ -29,66 +29,7 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-class _Hashing:
-    """A binary file object that hashes and counts what passes through it to `out` (None:
-    nowhere)."""
-
-    def __init__(self, out=None):
-        self.out, self.sha256, self.size = out, hashlib.sha256(), 0
-
-    def write(self, data: bytes) -> int:
-        self.sha256.update(data)
-        self.size += len(data)
-        if self.out is not None:
-            self.out.write(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-class _Sink:
-    """Writes files into a folder (None: only counts and hashes them)."""
-
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.sizes: dict[str, int] = {}
-        self.digests: dict[str, str] = {}
-
-    def put(self, name: str, write) -> None:
-        """`write(out)` writes the file's bytes to a binary file object."""
-        if self.folder is None:
-            hashing = _Hashing()
-            write(hashing)
-        else:
-            with open(self.folder / name, "wb") as handle:
-                hashing = _Hashing(handle)
-                write(hashing)
-        self.sizes[name], self.digests[name] = hashing.size, hashing.sha256.hexdigest()
-
-    def put_bytes(self, name: str, data: bytes) -> None:
-        self.put(name, lambda out: out.write(data))
-
-
-class Written(Mapping):
-    """The files an export wrote into a folder: name -> bytes, read when asked for."""
-
-    def __init__(self, folder: Path, names):
-        self.folder, self._names = folder, sorted(names)
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self._names:
-            raise KeyError(name)
-        return (self.folder / name).read_bytes()
-
-    def __iter__(self):
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-
-def _put_dataset(sink: _Sink, asserted: Dump, closure: Dump) -> None:
+def _put_dataset(sink: Sink, asserted: Dump, closure: Dump) -> None:
     for fmt in RDF_FORMATS:
         sink.put(f"rekg.{fmt.extension}", partial(asserted.write, fmt.name))
     sink.put("rekg-inferred.ttl", partial(closure.write, "turtle"))
@@ -97,7 +38,7 @@ def _put_dataset(sink: _Sink, asserted: Dump, closure: Dump) -> None:
 def dataset_sizes(asserted, closure) -> dict[str, int]:
     """The byte sizes of the dataset files, without writing them. `asserted`, `closure`:
     rdflib Graphs, Quads or iterables of pyoxigraph quads."""
-    sink = _Sink(None)
+    sink = Sink(None)
     _put_dataset(sink, Dump.of(asserted), Dump.of(closure))
     return sink.sizes
 
@@ -201,7 +142,7 @@ def write_files(folder: Path, asserted, closure, catalogue, answers) -> Written:
     """Every dist/ file, written into folder. `asserted`, `closure`: rdflib Graphs, Quads
     or iterables of pyoxigraph quads."""
     asserted, closure = Dump.of(asserted), Dump.of(closure)
-    sink = _Sink(folder)
+    sink = Sink(folder)
     _put_dataset(sink, asserted, closure)
     sink.put_bytes("answers.md", answers_markdown(catalogue, answers))
     void = void_description(asserted, closure, sink.sizes)
