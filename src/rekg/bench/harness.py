@@ -224,6 +224,32 @@ def time_command(args: list[str], runs: int, cwd: Path, cap_s: float = 600.0) ->
     return {"finished": True, "runs": runs, "median_s": _median(times), "all_s": times}
 
 
+def runs_for(size: int, largest: int) -> int:
+    """Measured runs after the warm-up: five, three at the largest size from 1M up."""
+    return 3 if size == largest and size >= 1_000_000 else 5
+
+
+def fast_runs(roots: dict, work: Path, cap_s: float, log=print) -> dict:
+    """The fast engines' runs at every size, a warm-up each and then the sizes in turn
+    (10k, 100k, 1M, 10k, ...), so that every size meets the machine as it is at that time:
+    run one size after the other and a machine 10% slower for a few minutes shows as 10%
+    more growth from one size to the next."""
+    largest = max(roots)
+    by_size = {size: [] for size in roots}
+    for turn in range(max(runs_for(size, largest) for size in roots) + 1):
+        for size, root in roots.items():
+            if turn > runs_for(size, largest):
+                continue
+            r = run_worker(root, "fast", work / f"dist-fast-{size}", cap_s, 5)
+            log(
+                f"    {size:,}: fast run {turn}{' (warm-up)' if turn == 0 else ''}: "
+                + (f"{sum(r.stages.get(s, 0) for s in STAGES):.2f} s" if r.ok else r.failed)
+            )
+            if turn:
+                by_size[size].append(r)
+    return by_size
+
+
 def rekg_command() -> str:
     return str(Path(sys.executable).with_name("rekg"))
 
@@ -252,34 +278,29 @@ def run(
     article = time_command([rekg_command(), "build", "--out", str(work / "article-dist")], 5, base)
     results["article_build"] = article
     log(f"  article: rekg build {article.get('median_s')} s (median of 5, process start to exit)")
-    largest = max(sizes)
+    roots, generated = {}, {}
     for size in sizes:
-        root = work / f"g{size}"
+        roots[size] = root = work / f"g{size}"
         t = time.perf_counter()
-        generated = grow(base, root, size)
+        generated[size] = grow(base, root, size)
         if queries_dir is not None:
             shutil.rmtree(root / "queries")
             shutil.copytree(queries_dir, root / "queries")
         log(
-            f"  {size:,}: generated {generated['sources']} sources in {time.perf_counter() - t:.1f} s"
+            f"  {size:,}: generated {generated[size]['sources']} sources in "
+            f"{time.perf_counter() - t:.1f} s"
         )
-        n = 3 if size == largest and size >= 1_000_000 else 5
-        fast_runs = []
-        for i in range(n + 1):
-            r = run_worker(root, "fast", work / f"dist-fast-{size}", cap_s, 5)
-            log(
-                f"    fast run {i}{' (warm-up)' if i == 0 else ''}: "
-                + (f"{sum(r.stages.get(s, 0) for s in STAGES):.2f} s" if r.ok else r.failed)
-            )
-            if i:
-                fast_runs.append(r)
+    runs_by_size = fast_runs(roots, work, cap_s, log)
+    for size in sizes:
+        root, fast_runs_here = roots[size], runs_by_size[size]
         reference = reference_runs(root, work / f"dist-ref-{size}", cap_s, log)
         log(
-            f"    reference: {reference['seconds_by_stage']}, over the cap: {list(reference['capped'])}"
+            f"  {size:,}: reference {reference['seconds_by_stage']}, "
+            f"over the cap: {list(reference['capped'])}"
         )
         entry = {
-            "generated_sources": generated["sources"],
-            "fast": summarise(fast_runs),
+            "generated_sources": generated[size]["sources"],
+            "fast": summarise(fast_runs_here),
             "reference": reference,
         }
         fast = entry["fast"]
