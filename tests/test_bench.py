@@ -6,7 +6,7 @@ import json
 import pytest
 
 from rekg.bench import harness
-from rekg.bench.generate import CLAIMS_PER_SOURCE, OBSERVATIONS_PER_SOURCE, grow
+from rekg.bench.generate import CLAIMS_PER_SOURCE, FAULTS, OBSERVATIONS_PER_SOURCE, grow
 from rekg.build import build
 from rekg.project import Project
 
@@ -48,6 +48,21 @@ def test_the_grown_graph_passes_every_check_on_both_engines(grown, tmp_path):
     for name, rows in ref.answers.items():
         assert fast.answers[name].as_tuples() == rows.as_tuples(), name
     assert len(fast.loaded) == len(ref.loaded.graph)
+
+
+def test_faults_put_in_are_found_alike_by_both_validators(grown, tmp_path):
+    """One claim in five gets a fault, each kind in turn; the fast validator and pyshacl
+    with the reference checks give the same report, and every kind of fault shows in it."""
+    root, _ = grown
+    faults = harness.fault_agreement(root, tmp_path, cap_s=300, every=5)
+    assert faults["finished"] and faults["engines_agree"], faults["differing_lines"]
+    assert faults["exit_codes"] == {"fast": 1, "reference": 1}
+    assert set(faults["injected"]) == {kind for kind, _, _ in FAULTS}
+    assert min(faults["injected"].values()) >= 2
+    assert faults["findings"] >= sum(faults["injected"].values())
+    text = run_cli("--root", str(tmp_path / f"{root.name}-faults"), "validate").stdout
+    for check in ("ClaimModality", "ClaimNegated", "ClaimQuoteIsTheEvidence", "ClaimSource"):
+        assert f"check:   rekgsh:{check}" in text, check
 
 
 def test_a_stage_over_its_cap_is_killed_and_named(grown, tmp_path):

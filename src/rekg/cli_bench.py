@@ -45,6 +45,13 @@ def cmd_bench(args) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
+    if not results.get("faults", {}).get("engines_agree", True):
+        print(
+            "rekg bench: the validators reported different findings on the graph with faults "
+            "(see faults in results.json)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     return EXIT_OK
 
 

@@ -195,3 +195,51 @@ def grow(base: Path, target: Path, triples: int, seed: int = 5) -> dict:
         (out / f"{slug}.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         count += len(set(lines))
     return {"sources": k, "lines": count, "root": str(target)}
+
+
+def _subject_predicate(line: str) -> str:
+    return " ".join(line.split(" ", 2)[:2])
+
+
+def _second_modality(line: str) -> list[str]:
+    other = R.Likely if f"<{R.Asserted}>" in line else R.Asserted
+    return [line, f"{_subject_predicate(line)} <{other}> ."]
+
+
+# Faults put into generated claims for the validators to find, one kind per claim in turn:
+# (what is wrong, the predicate of the line it touches, what the line becomes: None, gone).
+FAULTS = (
+    ("no modality", R.modality, None),
+    ("a second modality", R.modality, _second_modality),
+    ("a negation that is not a boolean", R.negated,
+     lambda line: [f'{_subject_predicate(line)} "perhaps" .']),
+    ("a quote other than its evidence's", R.quote,
+     lambda line: [f'{_subject_predicate(line)} "misquoted" .']),
+    ("no source", PROV.wasDerivedFrom, None),
+)  # fmt: skip
+
+
+def inject_faults(root: Path, every: int = 100, seed: int = 11) -> dict:
+    """Put a fault (FAULTS, in turn) into one generated claim in `every`, chosen with a
+    seeded generator, in the generated Turtle under root. Returns how many of each kind."""
+    rng = random.Random(seed)
+    counts = {kind: 0 for kind, _, _ in FAULTS}
+    turn = 0
+    for path in sorted((root / "data" / "generated").glob("*.ttl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        claims = sorted({line.split(" ", 1)[0] for line in lines if f"<{R.Claim}>" in line})
+        chosen = {c: FAULTS[(turn + i) % len(FAULTS)] for i, c in
+                  enumerate(c for c in claims if rng.randrange(every) == 0)}  # fmt: skip
+        turn += len(chosen)
+        out = []
+        for line in lines:
+            subject, predicate, _ = line.split(" ", 2)
+            fault = chosen.get(subject)
+            if fault is None or predicate != f"<{fault[1]}>":
+                out.append(line)
+                continue
+            counts[fault[0]] += 1
+            if fault[2] is not None:
+                out.extend(fault[2](line))
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return counts

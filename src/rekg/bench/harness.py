@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import serve_load
-from .generate import grow
+from .generate import grow, inject_faults
 
 STAGES = ("load", "validate", "reason", "queries", "export")
 
@@ -250,6 +250,35 @@ def fast_runs(roots: dict, work: Path, cap_s: float, log=print) -> dict:
     return by_size
 
 
+def fault_agreement(root: Path, work: Path, cap_s: float, every: int = 100) -> dict:
+    """Both validators (the fast one and pyshacl with the reference checks) on a copy of a
+    grown graph with faults put into one claim in `every`: `rekg validate` must exit 1 on
+    both (0 when no claim got a fault) with the same report, line for line."""
+    faulty = work / f"{root.name}-faults"
+    if faulty.exists():
+        shutil.rmtree(faulty)
+    shutil.copytree(root, faulty)
+    injected = inject_faults(faulty, every)
+    reports = {}
+    for name in ("fast", "reference"):
+        cmd = [rekg_command(), "--root", str(faulty), "--engine", name, "validate"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=cap_s)
+        except subprocess.TimeoutExpired:
+            return {"finished": False, "failed": f"{name}: not finished in {cap_s:.0f} s"}
+        reports[name] = (done.returncode, done.stdout)
+    (code, text), other = reports["fast"], reports["reference"]
+    expected = 1 if sum(injected.values()) else 0
+    return {
+        "finished": True,
+        "injected": injected,
+        "exit_codes": {name: r[0] for name, r in reports.items()},
+        "findings": sum(1 for line in text.splitlines() if line.startswith("Violation: ")),
+        "engines_agree": code == expected and other == (code, text),
+        "differing_lines": sorted(set(text.splitlines()) ^ set(other[1].splitlines()))[:20],
+    }
+
+
 def rekg_command() -> str:
     return str(Path(sys.executable).with_name("rekg"))
 
@@ -291,6 +320,9 @@ def run(
             f"{time.perf_counter() - t:.1f} s"
         )
     runs_by_size = fast_runs(roots, work, cap_s, log)
+    smallest = min(sizes)
+    results["faults"] = {"size": smallest, **fault_agreement(roots[smallest], work, cap_s)}
+    log(f"  {smallest:,} with faults put in: {_faults_line(results['faults'])}")
     for size in sizes:
         root, fast_runs_here = roots[size], runs_by_size[size]
         reference = reference_runs(root, work / f"dist-ref-{size}", cap_s, log)
@@ -339,6 +371,15 @@ def run(
     (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     (out_dir / "results.md").write_text(markdown(results))
     return results
+
+
+def _faults_line(faults: dict) -> str:
+    if not faults.get("finished"):
+        return f"not finished ({faults.get('failed')})"
+    return (
+        f"{sum(faults['injected'].values())} faults, {faults['findings']} findings, "
+        f"engines agree: {faults['engines_agree']}"
+    )
 
 
 def _serve_line(serve: dict) -> str:
@@ -454,6 +495,18 @@ def targets(results: dict) -> list[dict]:
             finished and mine["p99_ms"] < TARGETS["serve_p99_ms"],
             f"oxigraph serve: {anchor.get('p99_ms')} ms",
             _ratio(mine.get("p99_ms"), anchor.get("p99_ms")),
+        )
+    faults = results.get("faults")
+    if faults:
+        size = results["sizes"].get(str(faults["size"]), {}).get("triples", faults["size"])
+        row(
+            f"validation at {size:,} triples with "
+            f"{sum(faults.get('injected', {}).values())} faults put in: the same report",
+            "fast == reference",
+            faults.get("findings"),
+            bool(faults.get("engines_agree")),
+            "pyshacl and the reference checks",
+            None,
         )
     article = results.get("article_build", {})
     if article.get("finished"):
