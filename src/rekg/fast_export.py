@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .namespaces import ID, PREFIXES, REKG
-from .store import ox_triples
+from .store import lines_with, ox_triples
 
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
 _PREFIXES = dict(sorted(PREFIXES.items()))
@@ -32,19 +32,6 @@ class Stats:
     classes: int
     sources: list
     claims: int
-
-
-def _lines_with(text: bytes, needle: bytes) -> list[int]:
-    """The numbers of the lines of text that contain needle, found by searching rather
-    than by looking at every line."""
-    found, line, counted, at = [], 0, 0, text.find(needle)
-    while at != -1:
-        line += text.count(b"\n", counted, at)
-        counted = at
-        if not found or found[-1] != line:
-            found.append(line)
-        at = text.find(needle, at + len(needle))
-    return found
 
 
 def _without(items: list, drop: list[int]) -> list:
@@ -106,7 +93,7 @@ class Dump:
         for start in range(0, len(quads), _PIECE):
             text = ox.serialize(quads[start : start + _PIECE], format=ox.RdfFormat.N_QUADS)
             if b"_:" in text:
-                blank += (start + i for i in _lines_with(text, b"_:"))
+                blank += (start + i for i, _, _ in lines_with(text, b"_:"))
             lines += text.splitlines()
         if blank:
             # RDFC-1.0 labels a blank node from the quads that mention it, all of them here;

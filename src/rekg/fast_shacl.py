@@ -359,14 +359,18 @@ class _Checker:
 
     def run(self) -> list[Finding]:
         g = self.shapes
+        self.loaded.make_store_soon()  # for the SPARQL constraints, which come last
+        targets = []
         for shape in sorted(set(g.subjects(SH.targetClass, None)), key=str):
             foci = set()
             for c in g.objects(shape, SH.targetClass):
                 foci |= self.data.instances(_ox(c))
+            targets.append((shape, foci))
             ordered = sorted(foci, key=str)
             self.node_constraints(shape, ordered)
             for prop in g.objects(shape, SH.property):
                 self.property_shape(prop, ordered)
+        for shape, foci in targets:
             for constraint in g.objects(shape, SH.sparql):
                 self.sparql_constraint(shape, constraint, foci)
         return self.findings

@@ -26,7 +26,7 @@ from .quads import Quads
 from .rdfio import _syntax_error, _unreadable, parse_file
 from .report import Finding, Report
 from .sources import SourceText
-from .store import graph_of, ox_triples, store_of
+from .store import graph_of, ox_triples, store_of, store_soon
 
 _PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -94,6 +94,7 @@ class Loaded:
         self._graph = graph
         self._quads = quads
         self._store = None
+        self._store_soon = None  # a Future of the store, see make_store_soon
         self._handed_out = graph is not None
         self.places = places if places is not None else {}  # node -> "file:line"
         self.sources = sources if sources is not None else {}  # slug -> SourceText
@@ -107,12 +108,18 @@ class Loaded:
         # whoever holds the rdflib Graph may change it: from now on it is the truth, and
         # the quads and the store are made from it whenever they are asked for
         self._handed_out = True
-        self._quads = self._store = None
+        self._quads = self._store = self._store_soon = None
         return self._graph
 
     @graph.setter
     def graph(self, value: Graph):
-        self._graph, self._quads, self._store = value, None, None
+        self._graph, self._quads, self._store, self._store_soon = value, None, None, None
+
+    def make_store_soon(self) -> None:
+        """Start making `store` on another thread (store.store_soon), for a caller with
+        other work to do before it needs it."""
+        if self._store is None and self._store_soon is None and not self._handed_out:
+            self._store_soon = store_soon(self.quads)
 
     @property
     def quads(self) -> Quads:
@@ -125,6 +132,8 @@ class Loaded:
 
     @property
     def store(self) -> ox.Store:
+        if self._store is None and self._store_soon is not None:
+            self._store, self._store_soon = self._store_soon.result(), None
         if self._store is None:
             store = store_of(self.quads)
             if self._handed_out:
