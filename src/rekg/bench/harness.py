@@ -250,7 +250,7 @@ def fast_runs(roots: dict, work: Path, cap_s: float, log=print) -> dict:
     return by_size
 
 
-def fault_agreement(root: Path, work: Path, cap_s: float, every: int = 100) -> dict:
+def fault_agreement(root: Path, work: Path, cap_s: float, every: int = 20) -> dict:
     """Both validators (the fast one and pyshacl with the reference checks) on a copy of a
     grown graph with faults put into one claim in `every`: `rekg validate` must exit 1 on
     both (0 when no claim got a fault) with the same report, line for line."""
