@@ -7,8 +7,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from rekg.build import check
-from rekg.errors import CheckFailed
+from rekg.build import build, check
+from rekg.errors import CheckFailed, InputSyntaxError
 from rekg.load import load_project
 from rekg.namespaces import ID, OA, REKG
 from rekg.validate import quote_findings, sparql_findings, validate
@@ -95,3 +95,19 @@ def test_the_cycle_collector_is_back_on_after_a_failed_check(scratch):
     with pytest.raises(CheckFailed):
         check(loaded, "fast")
     assert gc.isenabled()
+
+
+def test_nothing_stays_frozen_or_paused_after_a_build_or_a_failed_one(scratch, tmp_path):
+    """The fast build pauses the collector while loading and freezes the loaded graph until
+    it ends (collector.py); neither may outlast it, whether it succeeds or fails."""
+    build(scratch, tmp_path / "dist")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    broken = scratch.data / "broken.ttl"
+    broken.write_text(PREFIXES + "id:unsourced a rekg:Claim .\n", encoding="utf-8")
+    with pytest.raises(CheckFailed):  # in validation, with the graph frozen
+        build(scratch, tmp_path / "dist")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    broken.write_text("this is not Turtle", encoding="utf-8")
+    with pytest.raises(InputSyntaxError):  # while loading, with the collector paused
+        build(scratch, tmp_path / "dist")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -5,7 +5,6 @@ a plain function; `build` runs them in order and writes dist/ only when all succ
 to queries; the default) or "reference" (rdflib, owlrl, pyshacl). Both give the same
 answers, entailments, findings and bytes (tests/test_parity.py)."""
 
-import gc
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 from . import engine as engines
 from . import export
 from .catalogue import load_catalogue
+from .collector import collect_once, frozen
 from .errors import CheckFailed
 from .load import Loaded, load_project
 from .project import Project, staged_dir, write_atomic
@@ -41,49 +41,8 @@ def _timed(result: BuildResult, stage: str):
     result.seconds[stage] = round(time.perf_counter() - start, 4)
 
 
-@contextmanager
-def _collect_once(active: bool):
-    """Python's cycle collector paused for a stage and run once at its end. The fast
-    stages allocate millions of objects that live on (pyoxigraph's terms are tracked by
-    the collector too); left running, the collector scans the growing heap again and again
-    (reason at 1M triples: 10.5 s, 8.3 s paused, the final collection included; the load
-    4.4 s, 3.5 s paused). Only for the fast engines: the reference engines run for minutes
-    at scale, and their garbage should not wait that long."""
-    if not active or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
-
-
-@contextmanager
-def frozen(active: bool):
-    """What exists when the block starts (the loaded graph: a million objects at 1M
-    triples, none of them in a cycle) kept out of the collector's passes until it ends
-    (gc.freeze), so that the collections after validating and reasoning do not walk the
-    graph again (at 1M: 0.64 and 0.56 s each with it). Everything frozen, by this or by
-    anyone before, goes back to the collector at the end (gc.unfreeze)."""
-    if not active:
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def load(project: Project, engine: str | None = None) -> Loaded:
-    with _collect_once((engine or engines.current()) == "fast"):
-        return load_project(project)
-
-
 def check(loaded: Loaded, engine: str | None = None) -> Report:
-    with _collect_once((engine or engines.current()) == "fast"):
+    with collect_once((engine or engines.current()) == "fast"):
         report = validate(loaded, engine_name=engine)
     if not report.conforms:
         raise CheckFailed("validation found problems", report)
@@ -92,7 +51,7 @@ def check(loaded: Loaded, engine: str | None = None) -> Report:
 
 def reason_checked(loaded: Loaded, engine: str | None = None) -> Reasoned:
     fast = (engine or engines.current()) == "fast"
-    with _collect_once(fast):
+    with collect_once(fast):
         reasoned = reason(loaded.quads if fast else loaded.graph, loaded.places, engine)
     if reasoned.findings:
         raise CheckFailed(
@@ -126,7 +85,7 @@ def build(
     out = out or project.dist
     with engines.using(engine):
         with _timed(result := BuildResult(None, engine=engine), "load"):
-            result.loaded = load(project, engine)
+            result.loaded = load_project(project)
         with frozen(engine == "fast"):
             if validate_first:
                 with _timed(result, "validate"):

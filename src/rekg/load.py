@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from . import claims, engine, reference
+from .collector import collect_once
 from .errors import CheckFailed
 from .namespaces import ID, REKG, bind_prefixes
 from .project import Project
@@ -175,6 +176,11 @@ def turtle_places(path: Path, display: str) -> dict:
 def load_project(project: Project, strict: bool = True, engine_name: str | None = None) -> Loaded:
     """Everything the graph holds. With strict, authoring problems raise CheckFailed."""
     fast = (engine_name or engine.current()) == "fast"
+    with collect_once(fast):
+        return _load(project, strict, fast)
+
+
+def _load(project: Project, strict: bool, fast: bool) -> Loaded:
     loaded = Loaded(
         project,
         None if fast else bind_prefixes(Graph()),

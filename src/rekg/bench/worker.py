@@ -50,7 +50,8 @@ def main(argv: list[str]) -> int:
     cpu_cap = float(argv[5]) if len(argv) > 5 else None
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
     from .. import engine
-    from ..build import frozen, load
+    from ..collector import frozen
+    from ..load import load_project
     from ..project import Project
 
     engine.use(engine_name)
@@ -67,7 +68,7 @@ def main(argv: list[str]) -> int:
         return value
 
     project = Project(root)
-    loaded = timed("load", lambda: load(project, engine_name))
+    loaded = timed("load", lambda: load_project(project, engine_name=engine_name))
     with frozen(engine_name == "fast"):  # as build() does
         return _after_load(
             loaded, project, engine_name, out, query_runs, skip, cpu_cap, start, timed
