@@ -20,6 +20,7 @@ from .project import Project, staged_dir, write_atomic
 from .query import run_catalogue, run_stored
 from .reason import Reasoned, reason
 from .report import Report
+from .sink import Written
 from .validate import validate
 
 
@@ -116,8 +117,8 @@ def export_to(out: Path, loaded: Loaded, reasoned: Reasoned, catalogue, answers)
     entailed = reasoned.entailed_quads()
     closure = asserted.merged(export.Dump.of(entailed))
     with staged_dir(out) as stage:
-        written = export.write_files(stage, asserted, closure, catalogue, answers)
-    return export.Written(out, written)
+        sizes = export.write_files(stage, asserted, closure, catalogue, answers)
+    return Written(out, sizes)
 
 
 def write_inferred(

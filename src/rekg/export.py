@@ -5,7 +5,7 @@ Every file is a pure function of the inputs, so two builds are byte-identical.
 The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
 (fast_export.py), whichever engine built it: the same triples give the same bytes. They go
 straight to disk, hashed and counted on the way (sink.py; at 1M triples they are 330 MB),
-and are read back only when someone asks for their bytes (`Written`)."""
+and are read back only when someone asks for their bytes (`sink.Written`)."""
 
 import hashlib
 from functools import partial
@@ -21,7 +21,7 @@ from .fast_export import Dump
 from .formats import RDF_FORMATS
 from .namespaces import BASE, ID, ONTOLOGY_IRI, bind_prefixes
 from .results import to_markdown
-from .sink import Sink, Written
+from .sink import Sink
 
 DATASET = ID["dataset"]
 DOWNLOAD_BASE = BASE + "dist/"
@@ -138,9 +138,9 @@ def _sums(digests: dict[str, str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write_files(folder: Path, asserted, closure, catalogue, answers) -> Written:
-    """Every dist/ file, written into folder. `asserted`, `closure`: rdflib Graphs, Quads
-    or iterables of pyoxigraph quads."""
+def write_files(folder: Path, asserted, closure, catalogue, answers) -> dict[str, int]:
+    """Every dist/ file, written into folder; their sizes by name. `asserted`, `closure`:
+    rdflib Graphs, Quads or iterables of pyoxigraph quads."""
     asserted, closure = Dump.of(asserted), Dump.of(closure)
     sink = Sink(folder)
     _put_dataset(sink, asserted, closure)
@@ -148,4 +148,4 @@ def write_files(folder: Path, asserted, closure, catalogue, answers) -> Written:
     void = void_description(asserted, closure, sink.sizes)
     sink.put_bytes("void.ttl", Dump.of(void).serialize("turtle"))
     sink.put_bytes("SHA256SUMS", _sums(sink.digests))
-    return Written(folder, sink.sizes)
+    return sink.sizes

@@ -13,6 +13,7 @@ With CPU_CAP (seconds), each stage may use that much CPU time and no more: the k
 the process with SIGXCPU past it. The reference engines run side by side, so a wall-clock
 cap would charge one engine for the time the others took."""
 
+import gc
 import json
 import math
 import resource
@@ -50,9 +51,12 @@ def main(argv: list[str]) -> int:
     cpu_cap = float(argv[5]) if len(argv) > 5 else None
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
     from .. import engine
-    from ..collector import frozen
+    from ..build import answer_catalogue, check, export_to, reason_checked
+    from ..catalogue import load_catalogue
+    from ..fast_query import StoreResolver
     from ..load import load_project
     from ..project import Project
+    from ..query import run_stored
 
     engine.use(engine_name)
     _say(stage="imports", s=round(time.perf_counter() - start, 4))
@@ -69,18 +73,8 @@ def main(argv: list[str]) -> int:
 
     project = Project(root)
     loaded = timed("load", lambda: load_project(project, engine_name=engine_name))
-    with frozen(engine_name == "fast"):  # as build() does
-        return _after_load(
-            loaded, project, engine_name, out, query_runs, skip, cpu_cap, start, timed
-        )
-
-
-def _after_load(loaded, project, engine_name, out, query_runs, skip, cpu_cap, start, timed):
-    from ..build import answer_catalogue, check, export_to, reason_checked
-    from ..catalogue import load_catalogue
-    from ..fast_query import StoreResolver
-    from ..query import run_stored
-
+    if engine_name == "fast":
+        gc.freeze()  # as build() does (collector.frozen); this process ends with the build
     timed("validate", lambda: check(loaded, engine_name))
 
     def reason(name=engine_name):
