@@ -117,6 +117,26 @@ def test_a_merged_dump_is_sorted_and_keeps_a_shared_triple_once():
     ]
 
 
+def test_a_merged_dump_keeps_its_quads_in_the_order_of_its_lines():
+    """The merge puts each quad where its line goes, the shared one from the first graph."""
+    import pyoxigraph as ox
+
+    from rekg.fast_export import Dump
+
+    def dump(*texts):
+        quads = [next(iter(ox.parse(t, format=ox.RdfFormat.N_TRIPLES))) for t in texts]
+        return Dump.of(quads)
+
+    a = dump("<x:a> <x:p> <x:b> .", "<x:c> <x:p> <x:d> .", "<x:g> <x:p> <x:h> .")
+    b = dump(
+        "<x:0> <x:p> <x:0> .", "<x:c> <x:p> <x:d> .", "<x:e> <x:p> <x:f> .", "<x:z> <x:p> <x:z> ."
+    )
+    merged = a.merged(b)
+    assert merged.lines == sorted(set(a.lines) | set(b.lines))
+    assert [str(q) for q in merged.quads] == [line.decode()[:-2] for line in merged.lines]
+    assert merged.quads[2] is a.quads[1]
+
+
 def test_a_dump_relabels_blank_nodes_only_where_they_are():
     """Lines with a blank node get RDFC-1.0 labels; a literal quoting "_:" is left alone."""
     from rekg.fast_export import Dump

@@ -9,6 +9,7 @@ and every buffer that size was fresh memory, which the kernel hands out a page a
 
 import io
 import operator
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import islice
 
@@ -108,10 +109,29 @@ class Dump:
 
     def merged(self, more: "Dump") -> "Dump":
         """This graph plus another without blank nodes (the kept entailments have none).
-        Both are sorted, and Python's sort merges sorted runs in linear time."""
-        if self._quads is None or more._quads is None:
-            return Dump(_sorted_unique(self.lines + more.lines, None)[0])
-        return Dump(*_sorted_unique(self.lines + more.lines, self._quads + more._quads))
+        Each of the other's lines is put in place by a binary search from where the last
+        one went, and the lines between are copied as slices: at 1M triples, 0.2 s where
+        sorting the 1.2M lines again (Python's sort finds the two runs) took 0.45 s."""
+        lines, quads = self.lines, self._quads
+        both = quads is not None and more._quads is not None
+        out_lines: list[bytes] = []
+        out_quads: list = []
+        done = 0
+        for at, line in enumerate(more.lines):
+            i = bisect_left(lines, line, done)
+            out_lines += lines[done:i]
+            if both:
+                out_quads += quads[done:i]
+            done = i
+            if i < len(lines) and lines[i] == line:
+                continue  # in both graphs: kept once
+            out_lines.append(line)
+            if both:
+                out_quads.append(more._quads[at])
+        out_lines += lines[done:]
+        if both:
+            out_quads += quads[done:]
+        return Dump(out_lines, out_quads if both else None)
 
     @property
     def quads(self) -> list:
