@@ -45,6 +45,17 @@ def _without(items: list, drop: list[int]) -> list:
     return out
 
 
+def _interleaved(items: list, places: list[int], extra: list) -> list:
+    """items with each of extra put before the item at its (ascending) place."""
+    out, done = [], 0
+    for place, item in zip(places, extra, strict=True):
+        out += items[done:place]
+        out.append(item)
+        done = place
+    out += items[done:]
+    return out
+
+
 def _sorted_unique(lines: list[bytes], quads: list | None) -> tuple[list[bytes], list | None]:
     """The lines sorted, a duplicate (rare: the same triple in two graphs) kept once, and
     the quads, when given, put in the same order. Sorting positions by their line costs
@@ -109,29 +120,20 @@ class Dump:
 
     def merged(self, more: "Dump") -> "Dump":
         """This graph plus another without blank nodes (the kept entailments have none).
-        Each of the other's lines is put in place by a binary search from where the last
-        one went, and the lines between are copied as slices: at 1M triples, 0.2 s where
+        Each of the other's lines is placed by a binary search from where the last one
+        went, and the lines between are copied as slices: at 1M triples, 0.28 s where
         sorting the 1.2M lines again (Python's sort finds the two runs) took 0.45 s."""
-        lines, quads = self.lines, self._quads
-        both = quads is not None and more._quads is not None
-        out_lines: list[bytes] = []
-        out_quads: list = []
-        done = 0
-        for at, line in enumerate(more.lines):
-            i = bisect_left(lines, line, done)
-            out_lines += lines[done:i]
-            if both:
-                out_quads += quads[done:i]
-            done = i
-            if i < len(lines) and lines[i] == line:
-                continue  # in both graphs: kept once
-            out_lines.append(line)
-            if both:
-                out_quads.append(more._quads[at])
-        out_lines += lines[done:]
-        if both:
-            out_quads += quads[done:]
-        return Dump(out_lines, out_quads if both else None)
+        lines, places, new = self.lines, [], []
+        at = 0
+        for n, line in enumerate(more.lines):
+            at = bisect_left(lines, line, at)
+            if at == len(lines) or lines[at] != line:  # a line in both is kept once
+                places.append(at)
+                new.append(n)
+        merged = _interleaved(lines, places, [more.lines[n] for n in new])
+        if self._quads is None or more._quads is None:
+            return Dump(merged)
+        return Dump(merged, _interleaved(self._quads, places, [more._quads[n] for n in new]))
 
     @property
     def quads(self) -> list:
