@@ -1,5 +1,6 @@
-# rekg: a thin layer over the CLI. `make` sets up .venv, builds dist/ and prints the
-# answers; `make test` runs the suite. Outputs are written atomically by rekg itself.
+# rekg: a thin layer over the CLI. `make` sets up .venv, builds dist/ and says where the
+# answers are; `make test` runs the whole suite, `make check` its fast part. Outputs are
+# written atomically by rekg itself.
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -8,9 +9,9 @@ STAMP   := $(VENV)/.installed-stamp
 REKG    := $(BIN)/rekg
 
 .DEFAULT_GOAL := all
-.PHONY: all help install system-packages build validate reason queries publish serve bench test lint format clean
+.PHONY: all help install system-packages build validate reason queries answers publish serve bench test check lint format clean
 
-all: build ## set up .venv, build dist/ and print the answers
+all: build ## set up .venv, build dist/ and say where the answers are
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -27,8 +28,10 @@ install: $(STAMP) ## create .venv and install rekg with its dependencies
 system-packages: ## install the Debian packages when missing (graphviz, chromium)
 	scripts/ensure-system-packages.sh graphviz chromium
 
-build: $(STAMP) ## validate, reason, run every stored query, export to dist/, print answers
-	$(REKG) build --answers
+build: $(STAMP) ## validate, reason, run every stored query, export to dist/
+	$(REKG) build
+	@echo "The answers to every stored question are in dist/answers.md; ask one with"
+	@echo "  .venv/bin/rekg query processing-hosts    (see 'make queries' for the list)"
 
 validate: $(STAMP) ## run the SHACL shapes and the checks
 	$(REKG) validate
@@ -38,6 +41,9 @@ reason: $(STAMP) ## write the OWL 2 RL closure to dist/rekg-inferred.ttl
 
 queries: $(STAMP) ## list the stored queries
 	$(REKG) queries
+
+answers: $(STAMP) ## rewrite queries/questions/*.expected.csv from the current data (review the diff)
+	$(REKG) answers --write
 
 publish: $(STAMP) ## render the static site into site/ (needs graphviz)
 	scripts/ensure-system-packages.sh graphviz
@@ -49,12 +55,16 @@ serve: $(STAMP) ## serve site/ and the live graph on http://127.0.0.1:8000
 bench: $(STAMP) ## run the benchmark (bench/results.json and a Markdown table)
 	$(REKG) bench
 
-test: $(STAMP) system-packages ## run the test suite
+test: $(STAMP) system-packages ## run the whole test suite (installs Debian packages it needs)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## check code style with ruff
+check: $(STAMP) ## run the fast part of the suite (no slow, browser or store tests), under a minute
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not store"
+
+lint: $(STAMP) ## check code style with ruff and the layers contract with import-linter
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format src tests

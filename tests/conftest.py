@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from rekg.build import build
-from rekg.project import Project
-from rekg.rdfio import parse_file
+from rekg.core.project import Project
+from rekg.graph.rdfio import parse_file
+from rekg.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

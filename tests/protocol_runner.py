@@ -1,5 +1,5 @@
 """A small runner for the W3C SPARQL 1.1 Protocol tests (the manifest in
-../shared/conformance/w3c-sparql11-protocol/): it loads each test's named data graphs into
+tests/conformance/w3c-sparql11-protocol/): it loads each test's named data graphs into
 the endpoint's store, sends each request over a real socket exactly as written (method,
 path, headers, body in its declared encoding), and checks status, result format and boolean.
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-sparql11-protocol"
+SUITE = Path(__file__).resolve().parent / "conformance" / "w3c-sparql11-protocol"
 MANIFEST = SUITE / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -206,8 +206,8 @@ def run(tests: list[ProtocolTest], host: str, port: int) -> list[Outcome]:
 
 def serve_store(store: ox.Store):
     """A real `rekg serve` server on a free port of 127.0.0.1 over `store`."""
-    from rekg.server import App, make_server
-    from rekg.server_data import ServedData
+    from rekg.serve.app import App, make_server
+    from rekg.serve.data import ServedData
 
     empty = Graph()
     app = App(ServedData(empty, empty, empty, store), None, {})

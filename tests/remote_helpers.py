@@ -17,10 +17,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-# shared/ sits beside the checkout, here and in CI's fresh clone
-GSP_TESTS = (
-    Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-graph-store-protocol"
-)
+# vendored with their licence (tests/conformance/LICENSE-W3C-TESTS.md): a clone is self-contained
+GSP_TESTS = Path(__file__).resolve().parent / "conformance" / "w3c-graph-store-protocol"
 
 
 def free_port() -> int:

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from rekg.bench import harness
+from rekg.bench import harness, report
 from rekg.bench.generate import CLAIMS_PER_SOURCE, FAULTS, OBSERVATIONS_PER_SOURCE, grow
-from rekg.build import build
-from rekg.project import Project
+from rekg.core.project import Project
+from rekg.pipeline import build
 
 from .conftest import ROOT, run_cli
 
@@ -166,7 +166,7 @@ def test_targets_compare_with_the_anchor_and_the_smaller_size():
         },
         "article_build": {"finished": True, "median_s": 0.9},
     }
-    rows = {r["target"]: r for r in harness.targets(results)}
+    rows = {r["target"]: r for r in report.targets(results)}
     build_row = rows["rekg build at 1,000 triples"]
     assert (build_row["measured"], build_row["met"], build_row["ratio"]) == (27, True, 1.9)
     assert rows["slowest stored query at 1,000 triples (median)"]["met"] is False
@@ -175,7 +175,7 @@ def test_targets_compare_with_the_anchor_and_the_smaller_size():
     assert rows["growth of validate, 100 to 1,000"]["met"] is False
     assert rows["growth of load, 100 to 1,000"]["met"] is True
     assert rows["article: rekg build, process start to exit"]["met"] is True
-    md = harness.markdown({**results, "targets": harness.targets(results)})
+    md = report.markdown({**results, "targets": report.targets(results)})
     assert "| 1,000 | fast | 2.00 s | 13.00 s | 3.00 s | 4.00 s | 5.00 s | 27.00 s |" in md
     assert "| growth of validate, 100 to 1,000 | <= 12x | 13.0 | NO |" in md
 
@@ -236,7 +236,7 @@ def test_serve_targets_are_reported_beside_the_anchor():
              "rekg": {"finished": True, "requests_per_s": 400.0, "p99_ms": 120.0, "clients": 16},
              "oxigraph": {"finished": True, "requests_per_s": 800.0, "p99_ms": 10.0}}  # fmt: skip
     results = {"sizes": {"100000": {"fast": {}, "reference": {}, "serve": serve}}}
-    rows = {r["target"]: r for r in harness.targets(results)}
+    rows = {r["target"]: r for r in report.targets(results)}
     rps = rows["/api/queries/q at 100,000 triples, 16 clients"]
     assert (rps["measured"], rps["met"], rps["ratio"]) == (400.0, True, 0.5)
     assert rps["anchor"] == "oxigraph serve: 800.0 requests/s"

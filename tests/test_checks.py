@@ -7,11 +7,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from rekg.build import build, check
-from rekg.errors import CheckFailed, InputSyntaxError
-from rekg.load import load_project
-from rekg.namespaces import ID, OA, REKG
-from rekg.validate import quote_findings, sparql_findings, validate
+from rekg.check import validate
+from rekg.check.quotes import quote_findings
+from rekg.check.sparql import sparql_findings
+from rekg.core.errors import CheckFailed, InputSyntaxError
+from rekg.core.namespaces import ID, OA, REKG
+from rekg.ingest.load import load_project
+from rekg.pipeline import build, check
 
 PREFIXES = """@prefix rekg: <https://w3id.org/rekg/ontology#> .
 @prefix id: <https://w3id.org/rekg/id/> .

@@ -10,8 +10,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
-from rekg.claims import Names, compile_claims
-from rekg.namespaces import CLAIM, ID, OA, REKG, SOURCE
+from rekg.core.namespaces import CLAIM, ID, OA, REKG, SOURCE
+from rekg.ingest.claims import Names, compile_claims
 
 SOURCE_TXT = "data/sources/china-sea-rare-earths.txt"
 

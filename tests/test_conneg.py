@@ -2,9 +2,9 @@
 
 import pytest
 
-from rekg.conneg import negotiate, parse_accept
-from rekg.formats import SPARQL_RESULT_FORMATS
-from rekg.server import RESOURCE_OFFERS
+from rekg.core.formats import SPARQL_RESULT_FORMATS
+from rekg.serve.app import RESOURCE_OFFERS
+from rekg.serve.conneg import negotiate, parse_accept
 
 HTML, TTL, JSONLD, NT = "text/html", "text/turtle", "application/ld+json", "application/n-triples"
 RESULTS = [f.media_type for f in SPARQL_RESULT_FORMATS]

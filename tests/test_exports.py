@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, VOID
 
-from rekg.rdfio import to_rdflib
+from rekg.graph.rdfio import to_rdflib
 
 from .conftest import copy_project, run_cli
 
@@ -102,7 +102,7 @@ def test_a_failed_build_leaves_the_previous_dist(tmp_path):
 
 
 def test_a_merged_dump_is_sorted_and_keeps_a_shared_triple_once():
-    from rekg.fast_export import Dump
+    from rekg.export.dump import Dump
 
     a = Dump([b"<a> <p> <b> .", b"<c> <p> <d> ."])
     assert a.merged(Dump([b"<b> <p> <c> ."])).lines == [
@@ -121,7 +121,7 @@ def test_a_merged_dump_keeps_its_quads_in_the_order_of_its_lines():
     """The merge puts each quad where its line goes, the shared one from the first graph."""
     import pyoxigraph as ox
 
-    from rekg.fast_export import Dump
+    from rekg.export.dump import Dump
 
     def dump(*texts):
         quads = [next(iter(ox.parse(t, format=ox.RdfFormat.N_TRIPLES))) for t in texts]
@@ -139,7 +139,7 @@ def test_a_merged_dump_keeps_its_quads_in_the_order_of_its_lines():
 
 def test_a_dump_relabels_blank_nodes_only_where_they_are():
     """Lines with a blank node get RDFC-1.0 labels; a literal quoting "_:" is left alone."""
-    from rekg.fast_export import Dump
+    from rekg.export.dump import Dump
 
     g = Graph()
     g.parse(
@@ -155,7 +155,7 @@ def test_a_dump_relabels_blank_nodes_only_where_they_are():
 
 
 def test_a_dump_of_quads_keeps_a_repeated_triple_once():
-    from rekg.fast_export import Dump
+    from rekg.export.dump import Dump
 
     a, p = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p")
     quads = [ox.Quad(a, p, ox.Literal("z")), ox.Quad(a, p, ox.Literal("y"))] * 2

@@ -3,8 +3,8 @@ import csv
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from rekg.namespaces import ONTOLOGY_IRI, REKG, WD
-from rekg.rdfio import parse_file
+from rekg.core.namespaces import ONTOLOGY_IRI, REKG, WD
+from rekg.graph.rdfio import parse_file
 
 
 def ontology(project) -> Graph:

@@ -4,22 +4,26 @@ SHACL findings for every shape's violating fixture, the same inconsistencies, an
 byte-identical exports."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from rekg import engine
-from rekg.bind import resolve_iri
-from rekg.build import build, reason_checked
-from rekg.catalogue import load_catalogue
-from rekg.errors import CheckFailed, UsageError
-from rekg.fast_query import StoreResolver
-from rekg.load import Loaded, load_project
-from rekg.query import run_stored
+from rekg.check.shapes import load_shapes
+from rekg.check.validate import shacl_findings, validate
+from rekg.core.engines import Engine
+from rekg.core.errors import CheckFailed, UsageError
+from rekg.core.project import Project
+from rekg.graph import engine
+from rekg.graph.store import XSD_STRING, from_ox, ox_triples, store_of
+from rekg.ingest.load import Loaded, load_project
+from rekg.pipeline import build, reason_checked
+from rekg.query.bind import resolve_iri
+from rekg.query.catalogue import load_catalogue
+from rekg.query.resolver import StoreResolver
+from rekg.query.run import run_stored
 from rekg.reason import reason
-from rekg.store import XSD_STRING, from_ox, ox_triples, store_of
-from rekg.validate import load_shapes, shacl_findings, validate
 
 from .test_shapes import CASES, PREFIXES
 
@@ -29,17 +33,18 @@ def both(tmp_path_factory, project):
     """One build on each engine, each into its own dist/."""
     return {
         name: build(project, tmp_path_factory.mktemp(f"dist-{name}"), engine=name)
-        for name in engine.ENGINES
+        for name in Engine
     }
 
 
 def test_the_default_engine_is_the_fast_one():
-    assert engine.current() == "fast"
+    assert build.__defaults__[-1] is Engine.FAST
+    assert load_project.__defaults__[-1] is Engine.FAST
 
 
 def test_loaders_give_the_same_graph(project):
-    fast = load_project(project, engine_name="fast")
-    ref = load_project(project, engine_name="reference")
+    fast = load_project(project, engine=Engine.FAST)
+    ref = load_project(project, engine=Engine.REFERENCE)
     assert len(fast) == len(ref) == 3662
     assert isomorphic(fast.graph, ref.graph)
     assert fast.places == ref.places
@@ -53,33 +58,25 @@ def test_a_triple_written_in_two_files_is_one_triple(scratch):
         "rekg:modality rekg:Asserted .\n",
         encoding="utf-8",
     )
-    fast = load_project(scratch, engine_name="fast")
-    ref = load_project(scratch, engine_name="reference")
+    fast = load_project(scratch, engine=Engine.FAST)
+    ref = load_project(scratch, engine=Engine.REFERENCE)
     assert len(fast) == len(ref) == 3662
     assert (
-        validate(fast, engine_name="fast").render()
-        == validate(ref, engine_name="reference").render()
+        validate(fast, engine=Engine.FAST).render()
+        == validate(ref, engine=Engine.REFERENCE).render()
     )
-    assert validate(fast, engine_name="fast").conforms
+    assert validate(fast, engine=Engine.FAST).conforms
 
 
 @pytest.mark.parametrize(
     "name",
-    sorted(
-        load_catalogue(
-            __import__("rekg")
-            .project.Project(__import__("pathlib").Path(__file__).resolve().parent.parent)
-            .queries
-        )
-    ),
+    sorted(load_catalogue(Project(Path(__file__).resolve().parent.parent).queries)),
 )
 def test_every_stored_query_gives_the_same_rows(both, name):
     closure = both["reference"].reasoned.closure
     query = load_catalogue(both["reference"].loaded.project.queries)[name]
-    with engine.using("reference"):
-        ref = run_stored(closure, query)
-    with engine.using("fast"):
-        fast = run_stored(closure, query)
+    ref = run_stored(closure, query, engine=Engine.REFERENCE)
+    fast = run_stored(closure, query, engine=Engine.FAST)
     assert fast.variables == ref.variables
     assert fast.as_tuples() == ref.as_tuples()
     assert both["fast"].answers[name].as_tuples() == ref.as_tuples()
@@ -121,8 +118,8 @@ def test_byte_identical_exports(both):
 
 
 def test_the_same_report_on_the_article(both):
-    ref = validate(both["reference"].loaded, engine_name="reference")
-    fast = validate(both["fast"].loaded, engine_name="fast")
+    ref = validate(both["reference"].loaded, Engine.REFERENCE)
+    fast = validate(both["fast"].loaded, Engine.FAST)
     assert ref.conforms and fast.conforms
     assert ref.render() == fast.render()
 
@@ -131,15 +128,14 @@ def test_the_same_report_on_the_article(both):
     "shape,turtle", [(c[0], c[3]) for c in CASES], ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
 def test_shacl_findings_agree_on_every_violating_fixture(project, base, shape, turtle):
-    from rekg.fast_shacl import shacl_findings_fast
 
     shapes = load_shapes(project.shapes, "ontology/shapes.ttl")
     g = Graph()
     for triple in base:
         g.add(triple)
     g.parse(data=PREFIXES + turtle, format="turtle")
-    ref = sorted(shacl_findings(Loaded(project, g), shapes))
-    fast = sorted(shacl_findings_fast(Loaded(project, g), shapes))
+    ref = sorted(shacl_findings(Loaded(project, g), shapes, Engine.REFERENCE))
+    fast = sorted(shacl_findings(Loaded(project, g), shapes, Engine.FAST))
     assert ref, "the fixture must violate its shape"
     assert shape in {f.check for f in ref}
     assert fast == ref
@@ -169,21 +165,21 @@ def test_the_quote_check_reads_the_evidence_as_the_graph_does(project, update):
     graph gives: moved offsets, prefix and suffix, a quote found twice, a source without
     text; an offset that is not an integer, missing values and selectors are left to the
     SHACL shapes on both."""
-    from rekg.validate import quote_findings
+    from rekg.check.quotes import quote_findings
 
     subject, predicate, value = update.split(" ", 2)
-    loaded = load_project(project, engine_name="reference")
+    loaded = load_project(project, engine=Engine.REFERENCE)
     graph = loaded.graph
     s, p = (URIRef(t.strip("<>")) for t in (subject, predicate))
     graph.remove((s, p, None))
     if value != "()":
         graph.parse(data=f"{update} .", format="nt")
 
-    def found(engine_name):
+    def found(engine):
         checked = Loaded(project, graph, places=loaded.places, sources=loaded.sources)
-        return quote_findings(checked, engine_name)
+        return quote_findings(checked, engine)
 
-    ref, fast = found("reference"), found("fast")
+    ref, fast = found(Engine.REFERENCE), found(Engine.FAST)
     if value == "()" or "double" in value:
         assert ref == []  # left to the SHACL shapes
     else:
@@ -202,8 +198,8 @@ def test_the_quote_check_reads_the_evidence_as_the_graph_does(project, update):
 def test_the_same_inconsistencies(scratch, turtle):
     (scratch.data / "broken.ttl").write_text(PREFIXES + turtle + "\n", encoding="utf-8")
     found = {}
-    for name in engine.ENGINES:
-        loaded = load_project(scratch, engine_name=name)
+    for name in Engine:
+        loaded = load_project(scratch, engine=name)
         with pytest.raises(CheckFailed) as caught:
             reason_checked(loaded, name)
         found[name] = sorted(caught.value.report.findings)
@@ -212,10 +208,10 @@ def test_the_same_inconsistencies(scratch, turtle):
 
 
 def test_a_graph_changed_after_loading_is_what_the_fast_engine_checks(scratch):
-    loaded = load_project(scratch, engine_name="fast")
+    loaded = load_project(scratch, engine=Engine.FAST)
     graph = loaded.graph
     graph.parse(data=PREFIXES + "id:he-lifeng a rekg:Country .", format="turtle")
-    assert reason(loaded.quads, loaded.places, "fast").findings
+    assert reason(loaded.quads, loaded.places, Engine.FAST).findings
 
 
 # Terms that stress how query rows cross from the store to rdflib: every escape Turtle
@@ -241,11 +237,11 @@ def test_a_store_made_on_another_thread_holds_what_one_made_from_python_holds(pr
     escape, number and blank node Turtle has."""
     import pyoxigraph as ox
 
-    from rekg.quads import Quads
-    from rekg.store import store_soon
+    from rekg.graph.quads import Quads
+    from rekg.graph.store import store_soon
 
     tricky = ox.parse(TRICKY_TURTLE.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    for quads in (load_project(project, engine_name="fast").quads, Quads(tricky)):
+    for quads in (load_project(project, engine=Engine.FAST).quads, Quads(tricky)):
         made = set(store_soon(quads).result())
         assert made == set(store_of(quads))
         assert any(isinstance(q.object, ox.BlankNode) for q in made)
@@ -254,17 +250,17 @@ def test_a_store_made_on_another_thread_holds_what_one_made_from_python_holds(pr
 def test_query_rows_cross_from_the_store_as_the_reference_engine_gives_them():
     graph = Graph().parse(data=TRICKY_TURTLE, format="turtle")
     text = "SELECT ?o ?missing WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?missing } }"
-    fast = engine.select(graph, text, engine="fast")
+    fast = engine.select(graph, text, Engine.FAST)
     assert fast.variables == ["o", "missing"]
     assert len(fast) == 24
     assert all(set(row) == {"o"} for row in fast.rows)
     by_value = {term for row in fast.rows for term in row.values()}
     # the store keeps numbers and booleans by value, rdflib by lexical form: compare the
     # rest as terms and those as values
-    # and plain strings come back plain, as everywhere on the fast path (rekg.store)
+    # and plain strings come back plain, as everywhere on the fast path (rekg.graph.store)
     ref = {
         Literal(str(t)) if isinstance(t, Literal) and str(t.datatype) == XSD_STRING else t
-        for t in (row["o"] for row in engine.select(graph, text, engine="reference").rows)
+        for t in (row["o"] for row in engine.select(graph, text, Engine.REFERENCE).rows)
     }
     blank = [t for t in by_value if isinstance(t, BNode)]
     assert len(blank) == 1

@@ -3,7 +3,7 @@ per-predicate tables that follow later additions."""
 
 import pyoxigraph as ox
 
-from rekg.quads import Quads
+from rekg.graph.quads import Quads
 
 EX = "http://example.org/"
 P, Q = ox.NamedNode(EX + "p"), ox.NamedNode(EX + "q")

@@ -3,11 +3,11 @@ were written from the text of the article before the queries."""
 
 import pytest
 
-from rekg.bind import bind, bindings_for
-from rekg.catalogue import find_query, load_catalogue
-from rekg.errors import UsageError
-from rekg.query import run_stored
-from rekg.results import display
+from rekg.query.bind import bind, bindings_for
+from rekg.query.catalogue import find_query, load_catalogue
+from rekg.core.errors import UsageError
+from rekg.query.run import run_stored
+from rekg.query.results import display
 
 C = "claim:china-sea-rare-earths-"
 
@@ -19,7 +19,7 @@ def rows(closure, project, name, **params):
 
 
 def quote(built, n):
-    from rekg.namespaces import CLAIM, OA, REKG
+    from rekg.core.namespaces import CLAIM, OA, REKG
 
     g = built.loaded.graph
     evidence = g.value(CLAIM[f"china-sea-rare-earths-{n:03d}"], REKG.evidence)

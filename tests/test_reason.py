@@ -5,11 +5,11 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from rekg.build import reason_checked
-from rekg.errors import CheckFailed
-from rekg.load import load_project
-from rekg.namespaces import ID, REKG, is_project_iri
-from rekg.rdfio import parse_file
+from rekg.core.errors import CheckFailed
+from rekg.core.namespaces import ID, REKG, is_project_iri
+from rekg.graph.rdfio import parse_file
+from rekg.ingest.load import load_project
+from rekg.pipeline import reason_checked
 
 R = REKG._NS
 

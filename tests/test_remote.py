@@ -16,11 +16,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from rekg.bind import bindings_for
-from rekg.errors import DataError, UsageError
-from rekg.gsp import DEFAULT, GraphStore, RemoteError, graph_url
-from rekg.remote import Endpoint, answerer, rows_from_json, run_stored
-from rekg.remote_push import (
+from rekg.core.errors import DataError, UsageError
+from rekg.query.bind import bindings_for
+from rekg.remote.endpoint import Endpoint, answerer, rows_from_json, run_stored
+from rekg.remote.gsp import DEFAULT, GraphStore, RemoteError, graph_url
+from rekg.remote.push import (
     PushFailed,
     chunks,
     push,
@@ -683,7 +683,7 @@ def test_failed_verification_is_exit_1(inferred):
 
 
 def _catalogue(built):
-    from rekg.catalogue import load_catalogue
+    from rekg.query.catalogue import load_catalogue
 
     from .conftest import ROOT
 
@@ -692,7 +692,7 @@ def _catalogue(built):
 
 def test_bearer_token_from_the_environment(monkeypatch):
     """QLever's access token (and other stores' tokens) go as 'Authorization: Bearer'."""
-    from rekg.remote import auth_from
+    from rekg.remote.endpoint import auth_from
 
     monkeypatch.setenv("REKG_TEST_TOKEN", "t0k3n")
     auth = auth_from(None, None, "REKG_TEST_TOKEN")

@@ -19,11 +19,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from rekg.catalogue import load_catalogue
-from rekg.namespaces import ID, REKG
-from rekg.server import App, make_server
-from rekg.server_data import ASSERTED_GRAPH, INFERRED_GRAPH, ServedData
-from rekg.server_http import Request
+from rekg.core.namespaces import ID, REKG
+from rekg.query.catalogue import load_catalogue
+from rekg.serve.app import App, make_server
+from rekg.serve.data import ASSERTED_GRAPH, INFERRED_GRAPH, ServedData
+from rekg.serve.http import Request
 
 from .conftest import ROOT
 

@@ -5,8 +5,10 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from rekg.load import Loaded
-from rekg.validate import load_shapes, shacl_findings
+from rekg.check.shapes import load_shapes
+from rekg.check.validate import shacl_findings
+from rekg.core.engines import Engine
+from rekg.ingest.load import Loaded
 
 PREFIXES = """
 @prefix rekg: <https://w3id.org/rekg/ontology#> .
@@ -48,7 +50,7 @@ def findings_for(project, base, shapes, turtle):
     for triple in base:
         g.add(triple)
     g.parse(data=PREFIXES + turtle, format="turtle")
-    return shacl_findings(Loaded(project, g), shapes)
+    return shacl_findings(Loaded(project, g), shapes, Engine.REFERENCE)
 
 
 def test_the_fixture_base_conforms(project, base, shapes):
@@ -312,5 +314,5 @@ def test_report_points_at_the_file_and_line(project, base, shapes):
     loaded = Loaded(
         project, g, places={g.namespace_manager.expand_curie("id:mining"): "data/entities.ttl:99"}
     )
-    found = shacl_findings(loaded, shapes)
+    found = shacl_findings(loaded, shapes, Engine.REFERENCE)
     assert found and {f.place for f in found} == {"data/entities.ttl:99"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rekg.sink import Sink, Written
+from rekg.export.sink import Sink, Written
 
 
 def test_files_sizes_and_digests_are_what_was_written(tmp_path):

@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from rekg.site import publish
+from rekg.site.render import publish
 
 from .conftest import ROOT, copy_project, run_cli
 
@@ -606,7 +606,7 @@ def test_unpublishable_iri_is_reported_with_exit_1(tmp_path):
 
 
 def test_blank_nodes_in_descriptions_are_kept():
-    from rekg.site_model import descriptions
+    from rekg.site.model import descriptions
 
     g = Graph()
     thing = URIRef(BASE + "id/thing")

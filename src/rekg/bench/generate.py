@@ -19,10 +19,12 @@ from pathlib import Path
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..engine import select
-from ..namespaces import ID, OA, REKG, SOURCE
-from ..project import Project
-from ..sources import CONTEXT
+from rekg.core.engines import Engine
+from rekg.core.namespaces import ID, OA, REKG, SOURCE
+from rekg.core.project import Project
+from rekg.graph.engine import select
+from rekg.ingest.load import load_project
+from rekg.ingest.sources import CONTEXT
 
 R = Namespace(str(REKG._NS))  # open: the ontology declares terms the code never names
 
@@ -63,7 +65,7 @@ def templates(closure_or_graph) -> list[dict]:
         SELECT ?claim ?quote ?p ?o WHERE {
           ?claim a rekg:Claim ; rekg:evidence/oa:hasSelector/oa:exact ?quote ; ?p ?o .
         } ORDER BY ?claim ?p ?o""",
-        engine="reference",
+        engine=Engine.REFERENCE,
     )
     by_claim: dict = {}
     for row in rows.rows:
@@ -173,8 +175,6 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
 def grow(base: Path, target: Path, triples: int, seed: int = 5) -> dict:
     """A copy of the project at `base` in `target`, grown with generated sources until the
     asserted graph holds about `triples` triples. Returns what was generated."""
-    from ..load import load_project
-
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)

@@ -11,7 +11,6 @@ import os
 import select
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -19,20 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import serve_load
-from .generate import grow, inject_faults
-
-STAGES = ("load", "validate", "reason", "queries", "export")
-
-TARGETS = {
-    "build_1m_s": 60.0,
-    "peak_1m_mib": 4096.0,
-    "query_1m_ms": 100.0,
-    "growth": 12.0,
-    "article_s": 1.5,
-    "serve_rps": 300.0,
-    "serve_p99_ms": 100.0,
-}
+from rekg.bench import serve_load
+from rekg.bench.generate import grow, inject_faults
+from rekg.bench.report import STAGES, faults_line, markdown, median, serve_line, targets
 
 
 @dataclass
@@ -108,17 +96,13 @@ def run_worker(
         buffer += chunk
 
 
-def _median(values):
-    return round(statistics.median(values), 4) if values else None
-
-
 def summarise(runs: list[Run]) -> dict:
     ok = [r for r in runs if r.ok]
     if not ok:
         return {"finished": False, "failed": runs[-1].failed if runs else "not run"}
-    by_stage = {s: _median([r.stages[s] for r in ok]) for s in STAGES}
+    by_stage = {s: median([r.stages[s] for r in ok]) for s in STAGES}
     queries = {
-        name: _median([r.done["query_median_ms"][name] for r in ok])
+        name: median([r.done["query_median_ms"][name] for r in ok])
         for name in ok[0].done["query_median_ms"]
     }
     return {
@@ -127,8 +111,8 @@ def summarise(runs: list[Run]) -> dict:
         "triples": ok[0].done["triples"],
         "entailments": ok[0].done["entailments"],
         "seconds_by_stage": by_stage,
-        "build_total_s": _median([sum(r.stages[s] for s in STAGES) for r in ok]),
-        "process_s": _median([r.done["process_s"] for r in ok]),
+        "build_total_s": median([sum(r.stages[s] for s in STAGES) for r in ok]),
+        "process_s": median([r.done["process_s"] for r in ok]),
         "peak_rss_mib": max(r.done["peak_rss_mib"] for r in ok),
         "query_median_ms": queries,
         "query_max_median_ms": max(queries.values()),
@@ -184,7 +168,7 @@ def combine_reference(runs: dict, log=lambda m: None) -> dict:
     for stage in ("load", "export"):
         values = [run.cpu[stage] for run in runs.values() if stage in run.cpu]
         if values:
-            stages[stage] = _median(values)
+            stages[stage] = median(values)
     ok = {stage: run for stage, run in runs.items() if run.ok}
     entry = {
         "timing": "CPU seconds, one process per reference engine, side by side",
@@ -221,7 +205,7 @@ def time_command(args: list[str], runs: int, cwd: Path, cap_s: float = 600.0) ->
             return {"finished": False, "failed": done.stderr.strip().splitlines()[-1:]}
         if i:
             times.append(elapsed)
-    return {"finished": True, "runs": runs, "median_s": _median(times), "all_s": times}
+    return {"finished": True, "runs": runs, "median_s": median(times), "all_s": times}
 
 
 def runs_for(size: int, largest: int) -> int:
@@ -322,7 +306,7 @@ def run(
     runs_by_size = fast_runs(roots, work, cap_s, log)
     smallest = min(sizes)
     results["faults"] = {"size": smallest, **fault_agreement(roots[smallest], work, cap_s)}
-    log(f"  {smallest:,} with faults put in: {_faults_line(results['faults'])}")
+    log(f"  {smallest:,} with faults put in: {faults_line(results['faults'])}")
     for size in sizes:
         root, fast_runs_here = roots[size], runs_by_size[size]
         reference = reference_runs(root, work / f"dist-ref-{size}", cap_s, log)
@@ -363,7 +347,7 @@ def run(
             log(f"    publish: {entry['publish'].get('median_s')} s")
         if size == max(s for s in sizes if s <= 100_000) and has_command("serve"):
             entry["serve"] = serve_load.compare(root, work / f"dist-fast-{size}", work)
-            log(f"    serve under load: {_serve_line(entry['serve'])}")
+            log(f"    serve under load: {serve_line(entry['serve'])}")
         results["sizes"][str(size)] = entry
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
@@ -371,200 +355,3 @@ def run(
     (out_dir / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     (out_dir / "results.md").write_text(markdown(results))
     return results
-
-
-def _faults_line(faults: dict) -> str:
-    if not faults.get("finished"):
-        return f"not finished ({faults.get('failed')})"
-    return (
-        f"{sum(faults['injected'].values())} faults, {faults['findings']} findings, "
-        f"engines agree: {faults['engines_agree']}"
-    )
-
-
-def _serve_line(serve: dict) -> str:
-    if not serve.get("rekg", {}).get("finished"):
-        return f"not finished ({serve.get('error') or serve.get('rekg', {}).get('error')})"
-    mine, anchor = serve["rekg"], serve["oxigraph"]
-    return (
-        f"rekg {mine['requests_per_s']} requests/s (p99 {mine['p99_ms']} ms), "
-        f"oxigraph serve {anchor['requests_per_s']} requests/s (p99 {anchor['p99_ms']} ms)"
-    )
-
-
-def _ratio(a, b):
-    return round(a / b, 1) if a and b else None
-
-
-def targets(results: dict) -> list[dict]:
-    """Each target beside its measured value and the anchor (the reference engines, or the
-    size before), measured in the same run."""
-    sizes = sorted(int(s) for s in results["sizes"])
-    big = results["sizes"][str(sizes[-1])]
-    fast, ref = big["fast"], big["reference"]
-    rows = []
-
-    def row(name, target, measured, ok, anchor, ratio):
-        rows.append(
-            {
-                "target": name,
-                "goal": target,
-                "measured": measured,
-                "met": ok,
-                "anchor": anchor,
-                "ratio": ratio,
-            }  # fmt: skip
-        )
-
-    if fast.get("finished"):
-        ref_total = ref.get("build_total_s")
-        row(
-            f"rekg build at {fast['triples']:,} triples",
-            f"< {TARGETS['build_1m_s']:.0f} s",
-            fast["build_total_s"],
-            fast["build_total_s"] < TARGETS["build_1m_s"],
-            f"reference engines: {ref_total} s"
-            if ref_total
-            else f"reference: over the {results.get('cap_s', 0):.0f} s CPU cap in "
-            f"{', '.join(ref.get('capped', {})) or ref.get('failed')}",
-            _ratio(ref_total, fast["build_total_s"]),
-        )
-        row(
-            f"peak memory at {fast['triples']:,} triples",
-            f"< {TARGETS['peak_1m_mib']:.0f} MiB",
-            fast["peak_rss_mib"],
-            fast["peak_rss_mib"] < TARGETS["peak_1m_mib"],
-            f"reference: {ref.get('peak_rss_mib')} MiB" if ref.get("peak_rss_mib") else "-",
-            _ratio(ref.get("peak_rss_mib"), fast["peak_rss_mib"]),
-        )
-        ref_q = ref.get("query_max_median_ms")
-        row(
-            f"slowest stored query at {fast['triples']:,} triples (median)",
-            f"< {TARGETS['query_1m_ms']:.0f} ms",
-            fast["query_max_median_ms"],
-            fast["query_max_median_ms"] < TARGETS["query_1m_ms"],
-            f"rdflib: {ref_q} ms" if ref_q else "rdflib: not finished",
-            _ratio(ref_q, fast["query_max_median_ms"]),
-        )
-        ref_stages = ref.get("seconds_by_stage", {})
-        for stage in STAGES:
-            if stage in ("load", "validate", "reason", "queries"):
-                a, b = ref_stages.get(stage), fast["seconds_by_stage"][stage]
-                row(
-                    f"{stage} at {fast['triples']:,} triples, fast vs reference",
-                    "faster than the reference",
-                    b,
-                    a is None or b < a,
-                    f"reference: {a} s"
-                    if a is not None
-                    else f"reference: over the {results.get('cap_s', 0):.0f} s CPU cap",
-                    _ratio(a, b),
-                )
-    if len(sizes) >= 2:
-        small = results["sizes"][str(sizes[-2])]["fast"]
-        if small.get("finished") and fast.get("finished"):
-            for stage in STAGES:
-                a, b = small["seconds_by_stage"][stage], fast["seconds_by_stage"][stage]
-                growth = round(b / a, 1) if a else None
-                row(
-                    f"growth of {stage}, {sizes[-2]:,} to {sizes[-1]:,}",
-                    f"<= {TARGETS['growth']:.0f}x",
-                    growth,
-                    growth is not None and growth <= TARGETS["growth"],
-                    f"{a} s at {sizes[-2]:,}",
-                    growth,
-                )
-    for size in sizes:
-        serve = results["sizes"][str(size)].get("serve")
-        if not serve:
-            continue
-        mine, anchor = serve.get("rekg", {}), serve.get("oxigraph", {})
-        finished = bool(mine.get("finished"))
-        row(
-            f"/api/queries/{serve['query']} at {size:,} triples, {mine.get('clients', 16)} clients",
-            f">= {TARGETS['serve_rps']:.0f} requests/s",
-            mine.get("requests_per_s"),
-            finished and mine["requests_per_s"] >= TARGETS["serve_rps"],
-            f"oxigraph serve: {anchor.get('requests_per_s')} requests/s",
-            serve.get("throughput_ratio"),
-        )
-        row(
-            f"/api/queries/{serve['query']} at {size:,} triples, p99 latency",
-            f"< {TARGETS['serve_p99_ms']:.0f} ms",
-            mine.get("p99_ms"),
-            finished and mine["p99_ms"] < TARGETS["serve_p99_ms"],
-            f"oxigraph serve: {anchor.get('p99_ms')} ms",
-            _ratio(mine.get("p99_ms"), anchor.get("p99_ms")),
-        )
-    faults = results.get("faults")
-    if faults:
-        size = results["sizes"].get(str(faults["size"]), {}).get("triples", faults["size"])
-        row(
-            f"validation at {size:,} triples with "
-            f"{sum(faults.get('injected', {}).values())} faults put in: the same report",
-            "fast == reference",
-            faults.get("findings"),
-            bool(faults.get("engines_agree")),
-            "pyshacl and the reference checks",
-            None,
-        )
-    article = results.get("article_build", {})
-    if article.get("finished"):
-        row(
-            "article: rekg build, process start to exit",
-            f"< {TARGETS['article_s']} s",
-            article["median_s"],
-            article["median_s"] < TARGETS["article_s"],
-            "-",
-            None,
-        )
-    return rows
-
-
-def markdown(results: dict) -> str:
-    lines = ["# rekg bench results", ""]
-    lines += [
-        "| triples | engine | load | validate | reason | queries | export | build total | "
-        "peak RSS | slowest query (median) |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for size, entry in sorted(results["sizes"].items(), key=lambda kv: int(kv[0])):
-        for engine in ("fast", "reference"):
-            e = entry.get(engine)
-            if e is None:
-                continue
-            st = e.get("seconds_by_stage", {})
-            capped = e.get("capped", {})
-            cells = [
-                f"{st[s]:.2f} s" if st.get(s) is not None
-                else (f"> {results.get('cap_s', 0):.0f} s CPU" if s in capped else "—")
-                for s in STAGES
-            ]  # fmt: skip
-            if e.get("build_total_s"):
-                total = f"{e['build_total_s']:.2f} s"
-            elif capped:
-                total = f"stages over the cap: {', '.join(capped)}"
-            else:
-                total = f"not finished ({e.get('failed')})"
-            peak = f"{e['peak_rss_mib']:.0f} MiB" if e.get("peak_rss_mib") else "—"
-            q = f"{e['query_max_median_ms']:.1f} ms" if e.get("query_max_median_ms") else "—"
-            triples = e.get("triples") or entry.get("triples") or size
-            lines.append(f"| {triples:,} | {engine} | " + " | ".join(cells)
-                         + f" | {total} | {peak} | {q} |")  # fmt: skip
-    lines += [
-        "",
-        "Fast engines: wall-clock seconds, each run alone. Reference engines: CPU seconds, one "
-        "process per engine side by side (pyshacl, owlrl, rdflib's SPARQL engine), each stage "
-        f"capped at {results.get('cap_s', 0):.0f} CPU seconds.",
-    ]
-    lines += [
-        "",
-        "| target | goal | measured | met | anchor | ratio |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for t in results.get("targets", []):
-        lines.append(
-            f"| {t['target']} | {t['goal']} | {t['measured']} | {'yes' if t['met'] else 'NO'} | "
-            f"{t['anchor']} | {t['ratio'] if t['ratio'] is not None else '—'} |"
-        )
-    return "\n".join(lines) + "\n"

@@ -13,8 +13,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from ..bind import bind, bindings_for
-from ..catalogue import load_catalogue
+from rekg.query.bind import bind, bindings_for
+from rekg.query.catalogue import load_catalogue
 
 ACCEPT = "application/sparql-results+json"
 

@@ -45,20 +45,21 @@ def _cap_cpu(cap_s: float | None) -> None:
 
 def main(argv: list[str]) -> int:
     start = time.perf_counter()
-    root, engine_name, out = Path(argv[0]), argv[1], Path(argv[2])
+    root, out = Path(argv[0]), Path(argv[2])
     query_runs = int(argv[3]) if len(argv) > 3 else 5
     skip = set(argv[4].split(",")) if len(argv) > 4 and argv[4] else set()
     cpu_cap = float(argv[5]) if len(argv) > 5 else None
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a stopped stage leaves no core file
-    from .. import engine
-    from ..build import answer_catalogue, check, export_to, reason_checked
-    from ..catalogue import load_catalogue
-    from ..fast_query import StoreResolver
-    from ..load import load_project
-    from ..project import Project
-    from ..query import run_stored
+    from rekg.core.engines import Engine
+    from rekg.core.project import Project
+    from rekg.ingest.load import load_project
+    from rekg.pipeline import answer_catalogue, check, export_to, reason_checked
+    from rekg.query.catalogue import load_catalogue
+    from rekg.query.resolver import StoreResolver
+    from rekg.query.run import run_stored
 
-    engine.use(engine_name)
+    engine = Engine.named(argv[1])
+    fast = engine is Engine.FAST
     _say(stage="imports", s=round(time.perf_counter() - start, 4))
 
     def timed(stage, func, instead=None):
@@ -72,20 +73,20 @@ def main(argv: list[str]) -> int:
         return value
 
     project = Project(root)
-    loaded = timed("load", lambda: load_project(project, engine_name=engine_name))
-    if engine_name == "fast":
+    loaded = timed("load", lambda: load_project(project, engine=engine))
+    if fast:
         gc.freeze()  # as build() does (collector.frozen); this process ends with the build
-    timed("validate", lambda: check(loaded, engine_name))
+    timed("validate", lambda: check(loaded, engine))
 
-    def reason(name=engine_name):
+    def reason(name=engine):
         reasoned = reason_checked(loaded, name)
         reasoned.adopt_store(loaded)
         return reasoned
 
-    reasoned = timed("reason", reason, lambda: reason("fast"))
+    reasoned = timed("reason", reason, lambda: reason(Engine.FAST))
     catalogue = load_catalogue(project.queries)
-    graph = reasoned.store if engine_name == "fast" else reasoned.closure
-    resolver = StoreResolver(reasoned.store) if engine_name == "fast" else graph
+    graph = reasoned.store if fast else reasoned.closure
+    resolver = StoreResolver(reasoned.store) if fast else graph
     query_ms = {}
 
     def answer_each_once():
@@ -95,7 +96,7 @@ def main(argv: list[str]) -> int:
         answers = {}
         for name, query in sorted(catalogue.items()):
             c = _cpu_s()
-            answers[name] = run_stored(graph, query, None, resolver)
+            answers[name] = run_stored(graph, query, None, resolver, engine)
             query_ms[name] = round((_cpu_s() - c) * 1000, 2)
         return answers
 
@@ -103,8 +104,8 @@ def main(argv: list[str]) -> int:
         "queries",
         answer_each_once
         if query_runs == 0
-        else lambda: answer_catalogue(reasoned, catalogue, engine_name),
-        lambda: answer_catalogue(reasoned, catalogue, "fast"),
+        else lambda: answer_catalogue(reasoned, catalogue, engine),
+        lambda: answer_catalogue(reasoned, catalogue, Engine.FAST),
     )
 
     files = timed("export", lambda: export_to(out, loaded, reasoned, catalogue, answers))
@@ -115,7 +116,7 @@ def main(argv: list[str]) -> int:
         times = []
         for _ in range(query_runs + 1):
             t = time.perf_counter()
-            run_stored(graph, query, None, resolver)
+            run_stored(graph, query, None, resolver, engine)
             times.append((time.perf_counter() - t) * 1000)
         query_ms[name] = round(statistics.median(times[1:]), 2)
     _say(

@@ -1,0 +1,151 @@
+"""The exported dataset: the asserted graph in Turtle, N-Triples and JSON-LD, the inferred
+closure, the VoID/DCAT description, the answers to the stored questions and SHA256SUMS.
+Every file is a pure function of the inputs, so two builds are byte-identical.
+
+The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
+(fast_export.py), whichever engine built it: the same triples give the same bytes. They go
+straight to disk, hashed and counted on the way (sink.py; at 1M triples they are 330 MB),
+and are read back only when someone asks for their bytes (`sink.Written`)."""
+
+import hashlib
+from functools import partial
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+
+from rekg import __version__
+from rekg.core.formats import RDF_FORMATS
+from rekg.core.namespaces import BASE, ID, ONTOLOGY_IRI, bind_prefixes
+from rekg.export.dump import Dump
+from rekg.export.sink import Sink
+from rekg.graph.engine import Rows
+from rekg.query.catalogue import StoredQuery
+from rekg.query.results import to_markdown
+
+DATASET = ID["dataset"]
+DOWNLOAD_BASE = BASE + "dist/"
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+IANA = "http://www.iana.org/assignments/media-types/"
+
+
+def _put_dataset(sink: Sink, asserted: Dump, closure: Dump) -> None:
+    for fmt in RDF_FORMATS:
+        sink.put(f"rekg.{fmt.extension}", partial(asserted.write, fmt.name))
+    sink.put("rekg-inferred.ttl", partial(closure.write, "turtle"))
+
+
+def dataset_sizes(asserted, closure) -> dict[str, int]:
+    """The byte sizes of the dataset files, without writing them. `asserted`, `closure`:
+    rdflib Graphs, Quads or iterables of pyoxigraph quads."""
+    sink = Sink(None)
+    _put_dataset(sink, Dump.of(asserted), Dump.of(closure))
+    return sink.sizes
+
+
+def void_description(asserted, closure, sizes: dict[str, int]) -> Graph:
+    asserted = asserted if isinstance(asserted, Dump) else Dump.of(asserted)
+    closure = closure if isinstance(closure, Dump) else Dump.of(closure)
+    stats = asserted.stats()
+    g = bind_prefixes(Graph())
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("rekg: China and Southeast Asia on rare earths", lang="en")))
+    g.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "An open knowledge graph of how China engages Southeast Asia on rare earths: actors, "
+                "minerals, supply-chain stages, events and strategic roles, and every statement of its "
+                "sources as a claim with its verbatim quote, modality, negation and time frame.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((d, DCTERMS.license, LICENSE))
+    g.add((d, DCTERMS.creator, Literal("The rekg contributors")))
+    g.add((d, OWL.versionInfo, Literal(__version__)))
+    g.add((d, URIRef(str(DCAT) + "version"), Literal(__version__)))
+    g.add((d, VOID.vocabulary, ONTOLOGY_IRI))
+    g.add((d, VOID.uriSpace, Literal(str(ID))))
+    g.add((d, VOID.triples, Literal(len(asserted))))
+    g.add((d, VOID.entities, Literal(stats.entities)))
+    g.add((d, VOID.distinctSubjects, Literal(stats.subjects)))
+    g.add((d, VOID.properties, Literal(stats.properties)))
+    g.add((d, VOID.classes, Literal(stats.classes)))
+    for source in stats.sources:
+        g.add((d, DCTERMS.source, source))
+    claims = stats.claims
+    g.add((d, DCTERMS.extent, Literal(f"{claims} claims", lang="en")))
+    media = {
+        "ttl": "text/turtle",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "md": "text/markdown",
+    }
+    for name, size in sorted(sizes.items()):
+        url = URIRef(DOWNLOAD_BASE + name)
+        g.add((d, DCAT.distribution, url))
+        if name.endswith((".ttl", ".nt", ".jsonld")):
+            g.add((d, VOID.dataDump, url))
+        g.add((url, RDF.type, DCAT.Distribution))
+        g.add((url, DCAT.downloadURL, url))
+        g.add((url, DCAT.mediaType, URIRef(IANA + media[name.rsplit(".", 1)[-1]])))
+        g.add((url, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+        g.add((url, DCTERMS.license, LICENSE))
+        g.add((url, DCTERMS.title, Literal(_titles(name, len(asserted), len(closure)), lang="en")))
+    return g
+
+
+def _titles(name: str, asserted: int, closure: int) -> str:
+    if name == "rekg-inferred.ttl":
+        return f"The OWL 2 RL closure: the asserted graph and its entailments ({closure} triples)"
+    if name == "answers.md":
+        return "The stored strategic questions with their answers and quotes"
+    return f"The asserted graph, no inferences ({asserted} triples)"
+
+
+def answers_markdown(catalogue: dict[str, StoredQuery], answers: dict[str, Rows]) -> bytes:
+    out = [
+        "# rekg: answers to the stored strategic questions",
+        "",
+        "Generated by `rekg build` from the claims of the sources; every row that states a",
+        "claim carries its exact quote. Modalities: rekg:Asserted (stated as fact),",
+        "rekg:Expected, rekg:Likely, rekg:Possible, rekg:Unlikely. `negated true` marks a",
+        "denial.",
+        "",
+    ]
+    for name, query in sorted(catalogue.items()):
+        rows = answers[name]
+        out += [f"## {query.summary}", "", f"Query `{name}` (`queries/{query.group}/{name}.rq`)."]
+        if query.description:
+            out += ["", query.description]
+        used = [f"{p.name}={p.default}" for p in query.params if p.default]
+        if used:
+            out += ["", "Parameters: " + ", ".join(f"`{u}`" for u in used) + "."]
+        out += ["", to_markdown(rows).rstrip("\n"), "", f"{len(rows)} rows.", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    return _sums({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+
+
+def _sums(digests: dict[str, str]) -> bytes:
+    lines = [f"{digest}  {name}" for name, digest in sorted(digests.items())]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_files(folder: Path, asserted, closure, catalogue, answers) -> dict[str, int]:
+    """Every dist/ file, written into folder; their sizes by name. `asserted`, `closure`:
+    rdflib Graphs, Quads or iterables of pyoxigraph quads."""
+    asserted, closure = Dump.of(asserted), Dump.of(closure)
+    sink = Sink(folder)
+    _put_dataset(sink, asserted, closure)
+    sink.put_bytes("answers.md", answers_markdown(catalogue, answers))
+    void = void_description(asserted, closure, sink.sizes)
+    sink.put_bytes("void.ttl", Dump.of(void).serialize("turtle"))
+    sink.put_bytes("SHA256SUMS", _sums(sink.digests))
+    return sink.sizes

@@ -1,0 +1,155 @@
+"""Compile reference tables (data/reference/*.tsv) into RDF, each row with its citation.
+Figures keep the publisher's units and editions; "NA" stays absent, never zero."""
+
+import csv
+import re
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from rekg.core.namespaces import ID, REKG
+from rekg.core.report import Finding
+
+USGS_CITATIONS = {
+    "USGS MCS 2025": "U.S. Geological Survey, Mineral Commodity Summaries 2025, rare earths "
+    "(data release doi 10.5066/P13XCP3R)",
+    "USGS MCS 2024": "U.S. Geological Survey, Mineral Commodity Summaries 2024, rare earths "
+    "(superseded by MCS 2025; revision reported by Reuters, 13 March 2025)",
+}
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Labels:
+    """What the tables look names up in: the things under id/ by their labels and
+    alternative labels, in lower case, and which things have a label. Built from the
+    (subject, predicate, label) triples once, rather than by scanning every label of the
+    graph for each row (every claim has one: 35,000 at 1M triples)."""
+
+    def __init__(self):
+        self._by_text = {RDFS.label: {}, SKOS.altLabel: {}}
+        self._labelled: set[str] = set()
+
+    def add(self, subject: str, predicate, label: str) -> None:
+        if predicate == RDFS.label:
+            self._labelled.add(subject)
+        if subject.startswith(str(ID)):
+            self._by_text[predicate].setdefault(label.lower(), set()).add(subject)
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> "Labels":
+        labels = cls()
+        labels.add_graph(graph)
+        return labels
+
+    def add_graph(self, graph: Graph) -> None:
+        for prop in self._by_text:
+            for s, o in graph.subject_objects(prop):
+                if isinstance(s, URIRef) and isinstance(o, Literal):
+                    self.add(str(s), prop, str(o))
+
+    def has_label(self, iri) -> bool:
+        return str(iri) in self._labelled
+
+    def actor(self, label: str):
+        """The thing called label, or what it names in brackets ("Burma (Myanmar)"); a
+        label before an alternative label, the first IRI in order when several match."""
+        parts = [p.strip(" )").lower() for p in label.split("(")]
+        wanted = {label.lower(), *(p for p in parts if p)}
+        for by_text in self._by_text.values():
+            found = set().union(*(by_text.get(w, ()) for w in wanted))
+            if found:
+                return URIRef(min(found))
+        return None
+
+
+def compile_usgs(path: Path, display: str, known: Labels):
+    graph, findings, places = Graph(), [], {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            actor = known.actor(row["country"])
+            if actor is None:
+                findings.append(
+                    Finding(
+                        f"{display}:{line}",
+                        row["country"],
+                        "country",
+                        "no entity has this label; add it to data/entities.ttl",
+                        "reference data",
+                    )
+                )
+                continue
+            edition = row["edition"]
+            parts = [edition, str(actor).rsplit("/", 1)[-1], row["measure"], row["reference_year"]]
+            obs = ID["obs/" + _slugify("-".join(p for p in parts if p))]
+            places[obs] = f"{display}:{line}"
+            graph.add((obs, RDF.type, REKG.Observation))
+            year = f" {row['reference_year']}" if row["reference_year"] else ""
+            label = f"{row['country']}: {row['measure'].replace('_', ' ')}{year} ({edition})"
+            graph.add((obs, RDFS.label, Literal(label, lang="en")))
+            graph.add((obs, REKG.observedPlace, actor))
+            graph.add((obs, REKG.measure, Literal(row["measure"])))
+            if row["reference_year"]:
+                graph.add((obs, REKG.referenceYear, Literal(int(row["reference_year"]))))
+            if row["value"] not in ("", "NA"):
+                # the canonical decimal form ("4500.0"), which Turtle's number syntax keeps
+                value = row["value"] if "." in row["value"] else row["value"] + ".0"
+                graph.add((obs, REKG.value, Literal(value, datatype=XSD.decimal)))
+            graph.add((obs, REKG.unit, Literal(row["unit"])))
+            graph.add((obs, REKG.edition, Literal(edition)))
+            graph.add((obs, DCTERMS.source, Literal(USGS_CITATIONS.get(edition, edition))))
+            if row["note"]:
+                graph.add((obs, RDFS.comment, Literal(row["note"], lang="en")))
+    return graph, findings, places
+
+
+def _date_literal(text: str):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return Literal(text, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return Literal(text, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    return None
+
+
+def compile_events(path: Path, display: str, known: Labels):
+    graph, findings, places = Graph(), [], {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            event = ID[row["slug"]]
+            places.setdefault(event, f"{display}:{line}")
+            start, _, end = row["date"].partition("/")
+            first = _date_literal(start)
+            if first is None or (end and _date_literal(end) is None):
+                findings.append(
+                    Finding(
+                        f"{display}:{line}",
+                        row["slug"],
+                        "date",
+                        f"date {row['date']!r} is not YYYY, YYYY-MM or "
+                        "YYYY-MM-DD (or two of them joined by '/')",
+                        "reference data",
+                    )
+                )
+                continue
+            graph.add((event, DCTERMS.source, Literal(row["source"])))
+            if known.has_label(event):
+                # an event the article names: the row adds its citation, not a second record
+                graph.add((event, RDFS.comment, Literal(row["event"], lang="en")))
+                continue
+            graph.add((event, RDF.type, REKG.ContextEvent))
+            graph.add((event, RDFS.label, Literal(row["event"], lang="en")))
+            graph.add((event, REKG.date, first))
+            if end:
+                graph.add((event, REKG.endDate, _date_literal(end)))
+    return graph, findings, places
+
+
+COMPILERS = {
+    "usgs-mcs-rare-earths.tsv": compile_usgs,
+    "context-events.tsv": compile_events,
+}

@@ -1,0 +1,7 @@
+"""Questions: takes the stored .rq files and a graph or store, gives rows.
+
+catalogue.py reads queries/ (each file's grlc-style header: summary, parameters);
+bind.py turns parameter values (slug, label, IRI) into typed RDF terms and binds them;
+run.py runs a stored query (`run_stored`) or the whole catalogue (`run_catalogue`);
+resolver.py resolves parameters on a pyoxigraph store; results.py writes rows as a
+table, CSV, TSV, JSON or Markdown."""

@@ -1,0 +1,267 @@
+"""`rekg push`: upload a built dataset to a triple store through the Graph Store Protocol,
+in chunks, checking every status, then verify by counting the target graph's triples.
+
+Three ways to write the target graph:
+- replace (default): PUT the first chunk, POST the rest. Simple, but a reader may see the
+  graph half-loaded while it runs, and a failure leaves it so.
+- `--replace`: load a staging graph, count it, then swap it in with one SPARQL Update `MOVE`
+  (one transaction), so readers see the old graph or the new one, never a mix; a failure
+  before the swap leaves the target as it was.
+- `--append`: POST every chunk.
+Every POST names its graph (`?graph=` or `?default`): a bare POST asks the store to create a
+new graph (Oxigraph does exactly that)."""
+
+import contextlib
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rekg.core.errors import DataError, UsageError
+from rekg.remote.endpoint import Endpoint
+from rekg.remote.gsp import DEFAULT, GraphStore, RemoteError
+
+BODY_FORMATS = {  # name -> (media type, pyoxigraph format attribute)
+    "ntriples": ("application/n-triples", "N_TRIPLES"),
+    "turtle": ("text/turtle", "TURTLE"),
+}
+DATASETS = {  # what to push -> the file of dist/ that holds it
+    "inferred": "rekg-inferred.ttl",
+    "asserted": "rekg.nt",
+}
+DEFAULT_CHUNK = 50_000
+
+# Where each store keeps its query and update services, given its Graph Store endpoint;
+# a URL matching none of them serves all three (Fuseki's dataset URL, QLever's root).
+STORE_LAYOUTS = (
+    ("/store", "/query", "/update"),  # Oxigraph
+    ("/data", "/query", "/update"),  # Jena Fuseki
+    ("/rdf-graphs/service", "", "/statements"),  # GraphDB, RDF4J
+)
+
+
+def services_for(store: str) -> tuple[str, str]:
+    """(query URL, update URL) beside a Graph Store Protocol URL."""
+    base = store.rstrip("/")
+    for suffix, query, update in STORE_LAYOUTS:
+        if base.endswith(suffix):
+            root = base[: -len(suffix)]
+            return root + query, root + update
+    return store, store
+
+
+def name(graph: str | None) -> str:
+    return "the default graph" if graph is DEFAULT else f"<{graph}>"
+
+
+def staging_graph(graph: str | None) -> str:
+    """A staging graph named after the target, so that the next push of the same target
+    overwrites what an interrupted one left behind."""
+    digest = hashlib.sha256(("default" if graph is DEFAULT else graph).encode()).hexdigest()
+    return f"urn:rekg:staging:{digest[:16]}"
+
+
+def read_dataset(path: Path) -> list:
+    """The distinct triples of an RDF file, in file order."""
+    import pyoxigraph as ox
+
+    from rekg.core.formats import rdf_format_for_path
+
+    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+    try:
+        fmt = formats[rdf_format_for_path(path).name]
+    except KeyError:
+        raise UsageError(f"cannot push {path}: not Turtle or N-Triples") from None
+    try:
+        quads = ox.parse(path=str(path), format=fmt)
+        return list(dict.fromkeys(q.triple for q in quads))
+    except (SyntaxError, OSError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+
+
+def chunks(triples: list, size: int) -> list[list]:
+    """Groups of about `size` triples. A blank node's label means something only within one
+    document, so all triples that share blank nodes go into the same chunk."""
+    import pyoxigraph as ox
+
+    parent: dict = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode):
+            parent[root(t.subject)] = root(t.object)
+    groups: dict = {}
+    for index, t in enumerate(triples):
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        key = root(node) if isinstance(node, ox.BlankNode) else index
+        groups.setdefault(key, []).append(t)
+    out, current = [], []
+    for group in groups.values():
+        if current and len(current) + len(group) > size:
+            out.append(current)
+            current = []
+        current.extend(group)
+    if current or not out:
+        out.append(current)
+    return out
+
+
+def serialize(triples: list, body_format: str) -> bytes:
+    import pyoxigraph as ox
+
+    return ox.serialize(triples, format=getattr(ox.RdfFormat, BODY_FORMATS[body_format][1]))
+
+
+def count_query(graph: str | None) -> str:
+    if graph is DEFAULT:
+        return "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    # the graph IRI comes from --graph: checked to be an IRI by the CLI, written as <...>
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def count(endpoint: Endpoint, graph: str | None) -> int:
+    rows = endpoint.select(count_query(graph))
+    return int(rows.rows[0]["n"].toPython()) if rows.rows else 0
+
+
+@dataclass
+class PushResult:
+    triples: int
+    requests: int
+    counted: int
+    seconds: float
+    steps: list = field(default_factory=list)
+
+
+class PushFailed(RemoteError):
+    """A step of a push failed; says which one and what became of the target graph."""
+
+
+class _Steps:
+    def __init__(self, progress):
+        self.done: list[str] = []
+        self.progress = progress
+
+    def run(self, label: str, action, after_failure: str):
+        if self.progress:
+            self.progress(label)
+        try:
+            value = action()
+        except RemoteError as exc:
+            raise PushFailed(
+                f"push failed at step {len(self.done) + 1} ({label}): {exc.message}; "
+                f"{after_failure}",
+                exc.status,
+            ) from None
+        self.done.append(label)
+        return value
+
+
+def push(
+    path: Path,
+    store: GraphStore,
+    endpoint: Endpoint,
+    graph: str | None,
+    mode: str = "put",
+    chunk_size: int = DEFAULT_CHUNK,
+    body_format: str = "ntriples",
+    progress=None,
+) -> PushResult:
+    """Upload the triples of `path` into `graph` (DEFAULT: the default graph); mode is
+    'put', 'replace' (staged, swapped in with MOVE) or 'append'. `endpoint` (no graph of its
+    own) runs the counts and the MOVE."""
+    start = time.perf_counter()
+    triples = read_dataset(path)
+    bodies = [serialize(c, body_format) for c in chunks(triples, chunk_size)]
+    media_type = BODY_FORMATS[body_format][0]
+    steps = _Steps(progress)
+    k = len(bodies)
+    target = name(graph)
+
+    if mode == "replace":
+        staging = staging_graph(graph)
+        untouched = f"{target} was left as it was"
+        try:
+            for i, body in enumerate(bodies, 1):
+                send = store.put if i == 1 else store.post
+                steps.run(
+                    f"load chunk {i}/{k} into the staging graph <{staging}>",
+                    lambda send=send, body=body: send(staging, body, media_type),
+                    untouched,
+                )
+        except PushFailed:
+            _drop_quietly(store, staging)
+            raise
+        staged = steps.run(
+            f"count the staging graph <{staging}>", lambda: count(endpoint, staging), untouched
+        )
+        if staged != len(triples):
+            _drop_quietly(store, staging)
+            raise DataError(
+                f"push stopped before the swap: the staging graph <{staging}> holds {staged} "
+                f"triples, {len(triples)} were sent; {untouched}"
+            )
+        into = "DEFAULT" if graph is DEFAULT else f"GRAPH <{graph}>"
+        try:
+            steps.run(
+                f"swap it in: MOVE GRAPH <{staging}> TO {into}",
+                lambda: endpoint.update(f"MOVE GRAPH <{staging}> TO {into}"),
+                f"{target} was left as it was unless the store applied the MOVE",
+            )
+        except PushFailed:
+            _drop_quietly(store, staging)
+            raise
+        expected = (len(triples), len(triples))
+    else:
+        before = 0
+        if mode == "append":
+            before = steps.run(
+                f"count {target}", lambda: count(endpoint, graph), "nothing was sent"
+            )
+        for i, body in enumerate(bodies, 1):
+            send = store.put if (i == 1 and mode == "put") else store.post
+            steps.run(
+                f"{'PUT' if send == store.put else 'POST'} chunk {i}/{k} into {target}",
+                lambda send=send, body=body: send(graph, body, media_type),
+                f"{target} holds the chunks before this one (push again)"
+                if i > 1
+                else f"{target} was not changed",
+            )
+        expected = (
+            (len(triples), len(triples))
+            if mode == "put"
+            else (max(before, len(triples)), before + len(triples))
+        )
+    counted = steps.run(
+        f"count {target}", lambda: count(endpoint, graph), f"{target} was written but not verified"
+    )
+    low, high = expected
+    if not low <= counted <= high:
+        want = str(low) if low == high else f"between {low} and {high}"
+        union = (
+            " (a store whose default graph is the union of all its graphs counts them all:"
+            " push into a named graph with --graph IRI)"
+            if graph is DEFAULT and counted > high
+            else ""
+        )
+        raise DataError(
+            f"verification failed: {target} holds {counted} triples, expected {want}{union}"
+        )
+    return PushResult(
+        len(triples),
+        len(bodies) + (1 if mode == "replace" else 0),
+        counted,
+        round(time.perf_counter() - start, 3),
+        steps.done,
+    )
+
+
+def _drop_quietly(store: GraphStore, graph: str) -> None:
+    # a leftover staging graph is overwritten by the next push of the same target
+    with contextlib.suppress(RemoteError):
+        store.delete(graph)
