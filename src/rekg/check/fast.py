@@ -341,7 +341,7 @@ class _Checker:
         text = "\n".join(sorted(prefixes)) + "\n" + str(g.value(constraint, SH.select))
         text = text.replace("$this", "?this")
         message = g.value(constraint, SH.message)
-        # the store the SPARQL checks use too: at 1M triples a second copy cost 3.5 s
+        # the store the SPARQL checks use too: a second copy of a large graph costs seconds
         result = self.loaded.store.query(text)
         names = [v.value for v in result.variables]
         for solution in result:

@@ -12,9 +12,8 @@ from contextlib import contextmanager
 def collect_once(active: bool):
     """Python's cycle collector paused for a stage and run once at its end. The fast
     stages allocate millions of objects that live on (pyoxigraph's terms are tracked by
-    the collector too); left running, the collector scans the growing heap again and again
-    (reason at 1M triples: 10.5 s, 8.3 s paused, the final collection included; the load
-    4.4 s, 3.5 s paused). Only for the fast engines: the reference engines run for minutes
+    the collector too); left running, the collector scans the growing heap again and
+    again. Only for the fast engines: the reference engines run for minutes
     at scale, and their garbage should not wait that long."""
     if not active or not gc.isenabled():
         yield
@@ -32,7 +31,7 @@ def frozen(active: bool):
     """What exists when the block starts (the loaded graph: a million objects at 1M
     triples, none of them in a cycle) kept out of the collector's passes until it ends
     (gc.freeze), so that the collections after validating and reasoning do not walk the
-    graph again (at 1M: 0.64 and 0.56 s each with it). Everything frozen, by this or by
+    graph again. Everything frozen, by this or by
     anyone before, goes back to the collector at the end (gc.unfreeze)."""
     if not active:
         yield

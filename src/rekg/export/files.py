@@ -3,9 +3,8 @@ closure, the VoID/DCAT description, the answers to the stored questions and SHA2
 Every file is a pure function of the inputs, so two builds are byte-identical.
 
 The RDF files are written by pyoxigraph from the sorted canonical N-Triples of the graph
-(fast_export.py), whichever engine built it: the same triples give the same bytes. They go
-straight to disk, hashed and counted on the way (sink.py; at 1M triples they are 330 MB),
-and are read back only when someone asks for their bytes (`sink.Written`)."""
+(dump.py), whichever engine built it: the same triples give the same bytes. They go
+straight to disk, hashed and counted on the way (sink.py), and are read back only when someone asks for their bytes (`sink.Written`)."""
 
 import hashlib
 from functools import partial

@@ -2,9 +2,8 @@
 way, by a thread of its own while the caller makes the next piece.
 
 File writes and SHA-256 over large pieces release the GIL, so on two cores they cost the
-build next to nothing; at 1M triples the dist/ files are 330 MB, and writing them on the
-build's own thread took 0.7 s, most of it the kernel finding fresh pages for the page
-cache (20 times its cost at 100k)."""
+build next to nothing, where on the build's own thread the writes cost mostly the
+kernel finding fresh pages for the page cache, a cost that grows faster than the graph."""
 
 import hashlib
 import queue

@@ -2,10 +2,10 @@
 it was first loaded, with per-predicate tables made on first use.
 
 It stands where a pyoxigraph Dataset stood. A Dataset keeps six B-tree indexes over
-interned terms; filling one with 1M triples took 5.5 s and 1 GiB here, 20 times its time
-at 100k, while the pipeline only ever reads the whole graph, the pairs of one predicate,
-or asks whether a quad is in it. A dict of the parsed quads answers all three (at 1M,
-0.3 s and half the memory). Literals stay as written, unlike in the Store (see load.py)."""
+interned terms, and filling them grows faster than the graph, while the pipeline only
+ever reads the whole graph, the pairs of one predicate, or asks whether a quad is in it.
+A dict of the parsed quads answers all three, faster and in less memory (measured in
+docs/performance.md). Literals stay as written, unlike in the Store (see load.py)."""
 
 from collections import defaultdict
 

@@ -80,8 +80,8 @@ def lines_with(text: bytes, needle: bytes) -> list[tuple[int, int, int]]:
 def store_soon(quads) -> Future:
     """A store of the quads, made on a thread of its own while the caller goes on:
     pyoxigraph fills a store from N-Quads text without holding the GIL, where `store_of`
-    holds it for every quad it takes from Python (at 1M triples: 0.4 s here to write the
-    text, the rest of the 2.4 s on the other core)."""
+    holds it for every quad it takes from Python: only writing the text stays on the
+    caller's core."""
     quads = list(quads)
     text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     # pyoxigraph's parsers give blank nodes labels of their own: the quads that have one

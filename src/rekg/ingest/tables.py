@@ -27,7 +27,7 @@ class Labels:
     """What the tables look names up in: the things under id/ by their labels and
     alternative labels, in lower case, and which things have a label. Built from the
     (subject, predicate, label) triples once, rather than by scanning every label of the
-    graph for each row (every claim has one: 35,000 at 1M triples)."""
+    graph for each row (every claim has a label, so that scan grows with the claims)."""
 
     def __init__(self):
         self._by_text = {RDFS.label: {}, SKOS.altLabel: {}}

@@ -266,8 +266,8 @@ _SCHEMA = {
 
 def split_satellites(work: list) -> tuple[list, dict]:
     """Claims and observations are satellites: IRIs that are only ever subjects, with no
-    schema vocabulary about them. reasonable's time grows much faster than linearly with
-    the graph (20 s and 7 GiB for 215k triples here), so it reasons over the rest (the
+    schema vocabulary about them. reasonable's time and memory grow much faster than
+    linearly with the graph, so it reasons over the rest (the
     core), and the satellites get the rules that can reach them (`satellite_closure`)."""
     objects = {t.object for t in work}
     by_subject = defaultdict(list)
