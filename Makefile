@@ -29,9 +29,7 @@ system-packages: ## install the Debian packages when missing (graphviz, chromium
 	scripts/ensure-system-packages.sh graphviz chromium
 
 build: $(STAMP) ## validate, reason, run every stored query, export to dist/
-	$(REKG) build
-	@echo "The answers to every stored question are in dist/answers.md; ask one with"
-	@echo "  .venv/bin/rekg query processing-hosts    (see 'make queries' for the list)"
+	$(REKG) build --summary
 
 validate: $(STAMP) ## run the SHACL shapes and the checks
 	$(REKG) validate

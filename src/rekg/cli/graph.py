@@ -29,7 +29,24 @@ def cmd_build(args) -> int:
     )
     if args.answers:
         sys.stdout.write(result.files["answers.md"].decode("utf-8"))
+    elif args.summary:
+        sys.stdout.write(answers_summary(result, project))
     return EXIT_OK
+
+
+def answers_summary(result, project) -> str:
+    """One line a question (rows, then the question), then where the full answers are: the
+    whole answers.md is hundreds of lines, which bury the build's summary."""
+    from rekg.query.catalogue import load_catalogue
+
+    catalogue = load_catalogue(project.queries)
+    width = max((len(name) for name in result.answers), default=0)
+    lines = [f"{len(result.answers)} stored questions answered:"]
+    for name, rows in sorted(result.answers.items()):
+        lines.append(f"  {name:<{width}}  {len(rows):>4} rows  {catalogue[name].summary}")
+    lines.append(f"Every answer in full: {project.relative(result.out)}/answers.md")
+    lines.append("Ask one: .venv/bin/rekg query NAME (list them: .venv/bin/rekg queries)")
+    return "\n".join(lines) + "\n"
 
 
 def cmd_validate(args) -> int:
@@ -78,7 +95,13 @@ def register(add) -> None:
         "build", cmd_build, "validate, reason, answer every stored question and export to dist/"
     )
     p.add_argument("--out", metavar="DIR", help="write there instead of dist/")
-    p.add_argument("--answers", action="store_true", help="print dist/answers.md when done")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--answers", action="store_true", help="print dist/answers.md when done")
+    shown.add_argument(
+        "--summary",
+        action="store_true",
+        help="print each stored question with its number of rows, and where the answers are",
+    )
     remote_options(p, "answer the stored questions on this SPARQL endpoint instead")
     p = add(
         "validate", cmd_validate, "run the SHACL shapes and the checks; exit 1 on any violation"
