@@ -1,21 +1,45 @@
-"""Every stored question has an exact-answer test on the article's data. The expected rows
-were written from the text of the article before the queries."""
+"""Every stored question has an exact-answer test on the article's data: the built answer
+must be, row for row and in order, the reviewed file queries/questions/NAME.expected.csv
+(`make answers` rewrites those files; a data change shows as their diff). The tests below
+them check what is not just the rows: parameters, binding, error messages, counts made
+independently from the claim file, and the article's argument the answers must keep."""
 
 import pytest
+import yaml
 
+from rekg.core.errors import UsageError
+from rekg.query.answers import SUFFIX, compare, difference, expected_path
 from rekg.query.bind import bind, bindings_for
 from rekg.query.catalogue import find_query, load_catalogue
-from rekg.core.errors import UsageError
-from rekg.query.run import run_stored
 from rekg.query.results import display
+from rekg.query.run import run_stored
+
+from .conftest import ROOT
 
 C = "claim:china-sea-rare-earths-"
+QUESTIONS = sorted(load_catalogue(ROOT / "queries"))
+MODALITIES = ("asserted", "expected", "likely", "possible", "unlikely")
+
+
+def shown(result) -> list[tuple]:
+    return [tuple(display(r.get(v)) for v in result.variables) for r in result.rows]
 
 
 def rows(closure, project, name, **params):
     query = load_catalogue(project.queries)[name]
-    result = run_stored(closure, query, {k: str(v) for k, v in params.items()})
-    return [tuple(display(r.get(v)) for v in result.variables) for r in result.rows]
+    return shown(run_stored(closure, query, {k: str(v) for k, v in params.items()}))
+
+
+def answer(built, name) -> list[tuple]:
+    """The built answer of a stored question with its default parameters."""
+    return shown(built.answers[name])
+
+
+def claims(project) -> list[dict]:
+    doc = yaml.safe_load(
+        (project.data / "claims" / "china-sea-rare-earths.yaml").read_text(encoding="utf-8")
+    )
+    return doc["claims"]
 
 
 def quote(built, n):
@@ -29,7 +53,7 @@ def quote(built, n):
 
 
 def test_catalogue_names_every_question(project):
-    assert sorted(load_catalogue(project.queries)) == [
+    assert QUESTIONS == [
         "capability-gaps",
         "china-offers",
         "claims-by-modality",
@@ -45,105 +69,137 @@ def test_catalogue_names_every_question(project):
         "strategic-roles",
         "timeline",
     ]
+    assert sorted(load_catalogue(project.queries)) == QUESTIONS
 
 
-def test_feedstock_suppliers(closure, project, built):
-    assert rows(closure, project, "feedstock-suppliers") == [
-        ("id:myanmar", "rekg:Asserted", "false", "", quote(built, 65), C + "065"),
-        ("id:myanmar", "rekg:Asserted", "false", "", quote(built, 69), C + "069"),
-        ("id:myanmar", "rekg:Expected", "false", "", quote(built, 73), C + "073"),
-        ("id:myanmar", "rekg:Expected", "false", "", quote(built, 75), C + "075"),
-        ("id:vietnam", "rekg:Expected", "false", "", quote(built, 62), C + "062"),
-    ]
-    assert (
-        quote(built, 69)
-        == "The majority of Myanmar’s output flows directly into China for processing"
+# --- the exact answers, against the reviewed files
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_the_answer_is_the_reviewed_one(built, project, name):
+    query = load_catalogue(project.queries)[name]
+    found = difference(query, built.answers[name])
+    assert found is None, (
+        f"{found.line()}\n{found.diff()}"
+        f"review the change; if every changed row follows from it, run 'make answers'"
     )
 
 
-def test_processing_hosts(closure, project, built):
-    assert rows(closure, project, "processing-hosts") == [
-        (
-            "id:singapore",
-            "rekg:hostsStage",
-            "rekg:Asserted",
-            "true",
-            "",
-            quote(built, 95),
-            C + "095",
-        ),
-        (
-            "id:malaysia",
-            "rekg:hostsProcessingFor",
-            "rekg:Possible",
-            "false",
-            "",
-            quote(built, 49),
-            C + "049",
-        ),
-        (
-            "id:vietnam",
-            "rekg:hostsProcessingFor",
-            "rekg:Possible",
-            "false",
-            "id:longer-term",
-            quote(built, 58),
-            C + "058",
-        ),
+def test_every_question_has_an_expected_file_and_every_file_a_question(project, built):
+    folder = project.queries / "questions"
+    catalogue = load_catalogue(project.queries)
+    files = sorted(p.name for p in folder.rglob("*" + SUFFIX))
+    assert files == sorted(expected_path(q).name for q in catalogue.values())
+    assert all(expected_path(q).parent == q.path.parent for q in catalogue.values())
+    assert compare(catalogue, built.answers, folder) == []
+
+
+def test_the_expected_files_are_what_rekg_query_csv_prints(project, built):
+    """SPARQL 1.1 CSV: one header line, full IRIs, CRLF line ends."""
+    path = project.queries / "questions" / "claims-by-modality.expected.csv"
+    data = path.read_bytes()
+    assert data.startswith(b"modality,rank,claims,negations\r\n")
+    assert b"\r\nhttps://w3id.org/rekg/ontology#Asserted," in data
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_the_catalogue_reads_only_the_rq_files(project):
+    """grlc serves the folder: the expected CSV files beside the queries are not queries."""
+    folder = project.queries / "questions"
+    catalogue = load_catalogue(project.queries)
+    assert [q.path for q in catalogue.values()] == sorted(folder.rglob("*.rq"))
+    assert {p.suffix for p in folder.iterdir()} == {".rq", ".csv"}
+
+
+# --- counted independently from the claim file
+
+
+def _mine(entries, country):
+    return [
+        e
+        for e in entries
+        if country
+        in {
+            e.get("subject"),
+            e.get("object"),
+            e.get("counterpart"),
+            e.get("speaker"),
+            *(e.get("about") or []),
+        }
     ]
 
 
-def test_strategic_roles(closure, project):
-    got = [(r[0], r[1], r[3], r[4]) for r in rows(closure, project, "strategic-roles")]
-    assert got == [
+def test_fact_versus_forecast(project, built):
+    """A claim counts for each country it names."""
+    countries = ["china", "malaysia", "vietnam", "myanmar", "thailand", "singapore"]
+    expected = {}
+    for c in countries:
+        mine = _mine(claims(project), c)
+        counts = [sum(e["modality"] == m for e in mine) for m in MODALITIES]
+        expected[f"id:{c}"] = (
+            *map(str, counts),
+            str(sum(bool(e.get("negated")) for e in mine)),
+            str(len(mine)),
+        )
+    got = answer(built, "fact-vs-forecast")
+    assert {r[0]: r[1:] for r in got} == expected
+    totals = [int(r[-1]) for r in got]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_claims_by_modality(project, built):
+    entries = claims(project)
+    assert answer(built, "claims-by-modality") == [
         (
-            "id:malaysia",
-            "id:role-malaysia",
-            "rekg:Asserted",
-            "Malaysia: From Resource Holder to Processing Partner",
-        ),
-        (
-            "id:myanmar",
-            "id:role-myanmar",
-            "rekg:Asserted",
-            "Myanmar: Critical Upstream Supply Under Complex Conditions",
-        ),
-        (
-            "id:singapore",
-            "id:role-singapore",
-            "rekg:Asserted",
-            "Singapore: Trade, Finance and Rare-Earth R&D",
-        ),
-        (
-            "id:thailand",
-            "id:role-thailand",
-            "rekg:Asserted",
-            "Thailand: Strategic Balancer and Manufacturing Connector",
-        ),
-        (
-            "id:vietnam",
-            "id:role-vietnam",
-            "rekg:Asserted",
-            "Vietnam: Securing Raw Materials, Building Future Optionality",
-        ),
+            f"rekg:{m.capitalize()}",
+            str(rank),
+            str(sum(e["modality"] == m for e in entries)),
+            str(sum(e["modality"] == m and bool(e.get("negated")) for e in entries)),
+        )
+        for rank, m in enumerate(MODALITIES, 1)
     ]
 
 
-def test_country_profile_of_myanmar_grouped_by_modality(closure, project):
-    got = [(r[0], r[1], r[3], r[6][len(C) :]) for r in rows(closure, project, "country-profile")]
-    assert got == [
-        ("rekg:Asserted", "false", "", "006"),
-        ("rekg:Asserted", "false", "", "007"),
-        ("rekg:Asserted", "false", "rekg:hasStrategicRole", "064"),
-        ("rekg:Asserted", "false", "rekg:suppliesFeedstockTo", "065"),
-        ("rekg:Asserted", "false", "rekg:suppliesMineral", "066"),
-        ("rekg:Asserted", "false", "rekg:suppliesFeedstockTo", "069"),
-        ("rekg:Asserted", "true", "rekg:hasCapacityIn", "070"),
-        ("rekg:Asserted", "false", "", "072"),
-        ("rekg:Expected", "false", "rekg:suppliesFeedstockTo", "073"),
-        ("rekg:Expected", "false", "rekg:suppliesFeedstockTo", "075"),
-        ("rekg:Unlikely", "false", "rekg:developsStage", "074"),
-    ]
+# --- the article's argument, which the answers must keep
+
+
+def test_myanmar_feeds_chinas_refineries_as_fact_vietnam_only_expected(built):
+    got = answer(built, "feedstock-suppliers")
+    assert (
+        "id:myanmar",
+        "rekg:Asserted",
+        "false",
+        "",
+        quote(built, 69),
+        C + "069",
+    ) in got
+    assert quote(built, 69) == (
+        "The majority of Myanmar’s output flows directly into China for processing"
+    )
+    assert {r[1] for r in got if r[0] == "id:vietnam"} == {"rekg:Expected"}
+
+
+def test_singapore_hosts_no_processing_malaysia_and_vietnam_only_possibly(built):
+    got = {(r[0], r[1]): r[2:4] for r in answer(built, "processing-hosts")}
+    assert got[("id:singapore", "rekg:hostsStage")] == ("rekg:Asserted", "true")
+    assert got[("id:malaysia", "rekg:hostsProcessingFor")] == ("rekg:Possible", "false")
+    assert got[("id:vietnam", "rekg:hostsProcessingFor")] == ("rekg:Possible", "false")
+
+
+def test_each_of_the_five_countries_has_a_stated_role(built):
+    got = {(r[0], r[1], r[3]) for r in answer(built, "strategic-roles")}
+    countries = ("malaysia", "myanmar", "singapore", "thailand", "vietnam")
+    assert {(f"id:{c}", f"id:role-{c}", "rekg:Asserted") for c in countries} <= got
+
+
+def test_country_profile_defaults_to_myanmar_grouped_by_modality(built):
+    got = answer(built, "country-profile")
+    rank = {f"rekg:{m.capitalize()}": i for i, m in enumerate(MODALITIES)}
+    order = [(rank[r[0]], int(r[6][len(C) :])) for r in got]
+    assert order == sorted(order)  # by modality, then in the order of the source
+    assert ("rekg:Asserted", "id:myanmar", "rekg:suppliesFeedstockTo", C + "069") in {
+        (r[0], r[2], r[3], r[6]) for r in got
+    }
 
 
 @pytest.mark.parametrize(
@@ -151,85 +207,27 @@ def test_country_profile_of_myanmar_grouped_by_modality(closure, project):
 )
 def test_a_country_by_slug_label_prefixed_name_or_iri(closure, project, value):
     got = rows(closure, project, "country-profile", country=value)
-    assert len(got) == 13
-    assert got[0][6] == C + "006" and got[-1][0] == "rekg:Asserted"
+    assert got == rows(closure, project, "country-profile", country="id:singapore")
+    assert got != rows(closure, project, "country-profile")  # not Myanmar's, the default
+    # Singapore's role, and its denial that it hosts processing, are in its profile
+    assert {C + "088", C + "095"} <= {r[6] for r in got}
 
 
-def test_fact_versus_forecast(closure, project, built):
-    """Counted independently from the claim file: a claim counts for each country it names."""
-    import yaml
-
-    doc = yaml.safe_load(
-        (project.data / "claims" / "china-sea-rare-earths.yaml").read_text(encoding="utf-8")
-    )
-    countries = ["china", "malaysia", "vietnam", "myanmar", "thailand", "singapore"]
-    expected = {}
-    for c in countries:
-        mine = [
-            e
-            for e in doc["claims"]
-            if c
-            in {
-                e.get("subject"),
-                e.get("object"),
-                e.get("counterpart"),
-                e.get("speaker"),
-                *(e.get("about") or []),
-            }
-        ]
-        counts = [
-            sum(e["modality"] == m for e in mine)
-            for m in ("asserted", "expected", "likely", "possible", "unlikely")
-        ]
-        expected[f"id:{c}"] = (
-            *map(str, counts),
-            str(sum(bool(e.get("negated")) for e in mine)),
-            str(len(mine)),
-        )
-    got = {r[0]: r[1:] for r in rows(closure, project, "fact-vs-forecast")}
-    assert got == expected
-    assert got["id:myanmar"] == ("8", "2", "0", "0", "1", "1", "11")
-    assert got["id:singapore"] == ("13", "0", "0", "0", "0", "3", "13")
-
-
-def test_heavy_rare_earth_dependence(closure, project, built):
+def test_china_keeps_the_heavy_rare_earths_used_in_defence_and_magnets_close(built):
     elements = (
         "dysprosium, erbium, gadolinium, holmium, lutetium, terbium, thulium, ytterbium, yttrium"
     )
-    assert rows(closure, project, "heavy-rare-earth-dependence") == [
-        (
-            "id:myanmar",
-            "id:heavy-rare-earths",
-            "id:defence-technologies",
-            elements,
-            "rekg:Asserted",
-            "particularly for heavy rare earth elements",
-            C + "066",
-        ),
-        (
-            "id:myanmar",
-            "id:heavy-rare-earths",
-            "id:high-performance-magnets",
-            elements,
-            "rekg:Asserted",
-            "particularly for heavy rare earth elements",
-            C + "066",
-        ),
-    ]
+    got = answer(built, "heavy-rare-earth-dependence")
+    assert {(r[0], r[1], r[2], r[3]) for r in got} >= {
+        ("id:myanmar", "id:heavy-rare-earths", "id:defence-technologies", elements),
+        ("id:myanmar", "id:heavy-rare-earths", "id:high-performance-magnets", elements),
+    }
 
 
-def test_disruption_exposure_of_myanmar(closure, project):
-    assert rows(closure, project, "disruption-exposure") == [
-        ("end use", "id:defence-technologies", "rekg:usedIn"),
-        ("end use", "id:high-performance-magnets", "rekg:usedIn"),
-        ("recipient", "id:china", "rekg:suppliesFeedstockTo"),
-        ("stage", "id:magnets", "rekg:upstreamOf"),
-        ("stage", "id:manufacturing", "rekg:upstreamOf"),
-        ("stage", "id:metals-alloys", "rekg:upstreamOf"),
-        ("stage", "id:separation-refining", "rekg:upstreamOf"),
-        ("stage controlled by a recipient", "id:midstream", "rekg:controlsStage"),
-        ("stage controlled by a recipient", "id:separation-refining", "rekg:controlsStage"),
-    ]
+def test_disruption_of_myanmar_reaches_china_and_its_refining(built):
+    got = {(r[0], r[1]) for r in answer(built, "disruption-exposure")}
+    assert ("recipient", "id:china") in got
+    assert ("stage controlled by a recipient", "id:separation-refining") in got
 
 
 def test_disruption_exposure_follows_only_stated_facts(closure, project):
@@ -237,136 +235,52 @@ def test_disruption_exposure_follows_only_stated_facts(closure, project):
     assert rows(closure, project, "disruption-exposure", country="vietnam") == []
 
 
-def test_capability_gaps(closure, project):
-    got = [r[:5] + (r[6][len(C) :],) for r in rows(closure, project, "capability-gaps")]
-    assert got == [
-        (
-            "id:myanmar",
-            "rekg:hasCapacityIn",
-            "id:separation-refining",
-            "rekg:Asserted",
-            "true",
-            "070",
-        ),
-        (
-            "id:singapore",
-            "rekg:holdsDepositsOf",
-            "id:mineral-resources",
-            "rekg:Asserted",
-            "true",
-            "089",
-        ),
-        (
-            "id:thailand",
-            "rekg:holdsSignificantDepositsOf",
-            "id:rare-earth-elements",
-            "rekg:Asserted",
-            "true",
-            "078",
-        ),
-        ("id:vietnam", "rekg:hasLimitedCapacityIn", "id:mining", "rekg:Asserted", "false", "053"),
-        (
-            "id:vietnam",
-            "rekg:hasLimitedCapacityIn",
-            "id:separation-refining",
-            "rekg:Asserted",
-            "false",
-            "054",
-        ),
-    ]
+def test_vietnam_lacks_mining_and_refining_capacity(built):
+    got = {(r[0], r[1], r[2], r[3], r[4]) for r in answer(built, "capability-gaps")}
+    for stage in ("mining", "separation-refining"):
+        vietnam = ("id:vietnam", "rekg:hasLimitedCapacityIn", f"id:{stage}")
+        assert (*vietnam, "rekg:Asserted", "false") in got
+    myanmar = ("id:myanmar", "rekg:hasCapacityIn", "id:separation-refining")
+    assert (*myanmar, "rekg:Asserted", "true") in got
 
 
-def test_kept_at_home(closure, project):
-    got = [r[:4] + (r[5][len(C) :],) for r in rows(closure, project, "kept-at-home")]
-    assert got == [
-        ("id:most-sophisticated-stages", "rekg:retainsAtHome", "rekg:Asserted", "", "005"),
-        ("id:technical-know-how", "rekg:retainsAtHome", "rekg:Asserted", "", "018"),
-        ("id:technological-edge", "rekg:retainsAtHome", "rekg:Asserted", "", "022"),
-        ("id:technological-edge", "rekg:retainsAtHome", "rekg:Asserted", "", "043"),
-        (
-            "id:full-processing-capability",
-            "rekg:transfersCapability",
-            "rekg:Expected",
-            "id:vietnam",
-            "061",
-        ),
-        ("id:sensitive-ip", "rekg:transfersCapability", "rekg:Likely", "id:malaysia", "047"),
-    ]
+def test_china_keeps_refining_at_home_and_transfers_only_in_hedged_terms(built):
+    got = answer(built, "kept-at-home")
+    kept = {r[0] for r in got if r[1] == "rekg:retainsAtHome" and r[2] == "rekg:Asserted"}
+    assert {"id:most-sophisticated-stages", "id:technical-know-how"} <= kept
+    transfers = {r[2] for r in got if r[1] == "rekg:transfersCapability"}
+    assert transfers and "rekg:Asserted" not in transfers
 
 
-def test_china_offers(closure, project):
-    got = [r[:4] + (r[5][len(C) :],) for r in rows(closure, project, "china-offers")]
-    assert got == [
-        ("", "id:capital", "rekg:offersCapability", "rekg:Asserted", "019"),
-        ("", "id:engineering-services", "rekg:offersCapability", "rekg:Asserted", "020"),
-        ("", "id:midstream-capability", "rekg:offersCapability", "rekg:Asserted", "021"),
-        (
-            "id:malaysia",
-            "id:processing-cooperation",
-            "rekg:offersCapability",
-            "rekg:Asserted",
-            "013",
-        ),
-        ("id:malaysia", "id:capital", "rekg:offersCapability", "rekg:Likely", "046"),
-        ("id:malaysia", "id:engineering-services", "rekg:offersCapability", "rekg:Likely", "045"),
-        ("id:malaysia", "id:processing-expertise", "rekg:offersCapability", "rekg:Likely", "044"),
-        ("id:malaysia", "id:state-linked-firms", "rekg:offersCapability", "rekg:Possible", "016"),
-        (
-            "id:malaysia",
-            "id:technical-know-how",
-            "rekg:transfersCapability",
-            "rekg:Possible",
-            "017",
-        ),
-        (
-            "id:thailand",
-            "id:industrial-applications",
-            "rekg:offersCapability",
-            "rekg:Likely",
-            "083",
-        ),
-        ("id:thailand", "id:joint-research", "rekg:offersCapability", "rekg:Likely", "084"),
-        ("id:thailand", "id:processing-expertise", "rekg:offersCapability", "rekg:Likely", "082"),
-    ]
+def test_what_china_offers_its_partners_is_mostly_hedged(built):
+    got = answer(built, "china-offers")
+    assert {r[3] for r in got if r[0] == "id:thailand"} == {"rekg:Likely"}
+    assert ("id:malaysia", "id:processing-cooperation", "rekg:Asserted") in {
+        (r[0], r[1], r[3]) for r in got
+    }
 
 
-def test_timeline(closure, project):
-    got = [(r[0], r[1], r[3], r[4]) for r in rows(closure, project, "timeline")]
-    assert got == [
-        ("2023-09-11", "id:malaysia-rare-earth-export-ban-policy-2023", "", ""),
-        ("2025-03-13", "id:usgs-vietnam-reserve-cut-2025-03", "", ""),
-        ("2025-04", "id:state-visit-kuala-lumpur-2025", "id:kuala-lumpur", "id:xi-jinping"),
-        ("2025-04-04", "id:china-export-controls-2025-04", "", ""),
-        ("2025-04-14", "id:xi-state-visits-2025-04", "", ""),
-        ("2025-05-16", "id:lynas-dysprosium-oxide-2025-05", "", ""),
-        ("2025-10-09", "id:china-export-controls-2025-10", "", ""),
-        ("2025-10-26", "id:us-malaysia-critical-minerals-2025-10", "", ""),
-        ("2025-11-07", "id:china-export-controls-suspension-2025-11", "", ""),
-        ("2025-12-11", "id:vietnam-geology-minerals-law-2025-12", "", ""),
-        ("2026-01", "id:wef-davos-2026", "id:davos", "id:chinese-officials"),
-        ("2026-01", "id:wef-davos-2026", "id:davos", "id:he-lifeng"),
-    ]
-    cited = {r[1]: r[5] for r in rows(closure, project, "timeline")}
+def test_timeline_is_in_date_order_and_cites_its_events(built):
+    got = answer(built, "timeline")
+    assert [r[0] for r in got] == sorted(r[0] for r in got)
+    cited = {r[1]: r[5] for r in got}
     assert cited["id:wef-davos-2026"] == "World Economic Forum, January 2026"
     assert cited["id:china-export-controls-2025-04"] == "MOFCOM/GAC Announcement No. 18 [2025]"
+    places = {(r[1], r[3]) for r in got}
+    assert ("id:state-visit-kuala-lumpur-2025", "id:kuala-lumpur") in places
 
 
-def test_partners_hedging(closure, project):
-    got = [r[:4] + (r[5][len(C) :],) for r in rows(closure, project, "partners-hedging")]
-    assert got == [
-        ("id:thailand", "id:diplomatic-balancing", "rekg:Asserted", "false", "086"),
-        ("id:vietnam", "id:avoiding-over-dependence", "rekg:Asserted", "false", "060"),
-    ]
+def test_thailand_and_vietnam_hedge(built):
+    got = {(r[0], r[1], r[2]) for r in answer(built, "partners-hedging")}
+    assert ("id:thailand", "id:diplomatic-balancing", "rekg:Asserted") in got
+    assert ("id:vietnam", "id:avoiding-over-dependence", "rekg:Asserted") in got
 
 
 def test_relation_evidence_for_and_against(closure, project):
-    got = [(r[0], r[1], r[2], r[5][len(C) :]) for r in rows(closure, project, "relation-evidence")]
-    assert got == [
-        ("for", "rekg:suppliesFeedstockTo", "rekg:Asserted", "065"),
-        ("for", "rekg:suppliesFeedstockTo", "rekg:Asserted", "069"),
-        ("for", "rekg:suppliesFeedstockTo", "rekg:Expected", "073"),
-        ("for", "rekg:suppliesFeedstockTo", "rekg:Expected", "075"),
-    ]
+    got = rows(closure, project, "relation-evidence")
+    # by default: what says Myanmar supplies feedstock to China; none of it denies it
+    assert {r[0] for r in got} == {"for"}
+    assert {C + "065", C + "069"} <= {r[5] for r in got}
     # through a sub-property, and against
     got = rows(
         closure,
@@ -381,14 +295,7 @@ def test_relation_evidence_for_and_against(closure, project):
     ]
 
 
-def test_claims_by_modality(closure, project):
-    assert rows(closure, project, "claims-by-modality") == [
-        ("rekg:Asserted", "1", "78", "10"),
-        ("rekg:Expected", "2", "6", "1"),
-        ("rekg:Likely", "3", "9", "2"),
-        ("rekg:Possible", "4", "5", "1"),
-        ("rekg:Unlikely", "5", "1", "0"),
-    ]
+# --- parameters and errors
 
 
 def test_parameters_are_bound_as_typed_terms_never_spliced(closure, project):
