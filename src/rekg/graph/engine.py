@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 
 from rekg.core.engines import Engine
 from rekg.core.errors import UsageError
@@ -76,7 +76,29 @@ def construct(
 # -- rdflib (the reference engine)
 
 
+class _Describing(Graph):
+    """A view of a graph whose DESCRIBE gives what pyoxigraph's does: the resource's
+    concise bounded description without the reifications rdflib's `cbd` adds (the triples
+    with the resource as subject, and those of their blank-node objects, recursively)."""
+
+    def cbd(self, resource, *, target_graph=None):
+        out = target_graph if target_graph is not None else Graph()
+        todo, seen = [resource], set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for p, o in self.predicate_objects(node):
+                out.add((node, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+        return out
+
+
 def _query_rdflib(graph: Graph, text: str, prefixes: dict[str, str] | None):
+    if type(graph) is Graph and query_form(text) == "DESCRIBE":
+        graph = _Describing(graph.store, graph.identifier, graph.namespace_manager)
     try:
         if prefixes is None:
             return graph.query(text)
@@ -119,7 +141,8 @@ def _from_rdflib(result) -> "Rows | Graph":
 # "error at 2:35: expected one of ABS, AVG, ..., [_]" (a range "2:35-2:40" for some errors)
 _OX_ERROR = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", re.DOTALL)
 _LISTED = 8  # expected tokens named before "..."
-_TOKEN = re.compile(r'"[^"]+"|[A-Za-z][A-Za-z ]*')
+_TOKEN = re.compile(r'"[^"]+"|[A-Za-z][A-Za-z0-9 ]*')
+_AFTER = 24  # characters of the line before an error's place, to show where it is
 
 
 def _query_store(store: ox.Store, text: str, prefixes: dict[str, str] | None):
@@ -141,7 +164,12 @@ def _query_store(store: ox.Store, text: str, prefixes: dict[str, str] | None):
                 break
             if name not in known:
                 raise _unknown_prefix(name, at_line, at_column, prefixes) from None
-        raise syntax_error(line, column, _ox_expected(where.group(3))) from None
+        what = _ox_expected(where.group(3))
+        lines = text.split("\n")
+        before = " ".join(lines[line - 1][: column - 1].split()) if line <= len(lines) else ""
+        if len(before) > _AFTER:
+            before = before[-_AFTER:].partition(" ")[2] or before[-_AFTER:]
+        raise syntax_error(line, column, f"{what}, after '{before}'" if before else what) from None
 
 
 def _ox_expected(what: str) -> str:
@@ -203,6 +231,7 @@ def _unknown_prefix(name, line, column, prefixes) -> UsageError:
 
 # -- reading query text: its prologue, and the prefixed names it uses
 
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _PN_PREFIX = r"[^\W\d_](?:[\w.-]*[\w-])?"
 # one item of a query's prologue: white space, a comment, a PREFIX or a BASE declaration
 _PROLOGUE_ITEM = re.compile(
@@ -253,3 +282,10 @@ def prefixed_names(text: str):
             line_start = text.rfind("\n", 0, at) + 1
         counted = at
         yield match.group("prefix") or "", line, at - line_start + 1
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the word after the prologue; None when there
+    is none (the engine then says what is wrong)."""
+    form = _FORM.match(text, prologue(text)[1])
+    return form.group(1).upper() if form else None
