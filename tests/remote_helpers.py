@@ -1,8 +1,11 @@
 """Real servers for the remote tests: an `oxigraph serve` process on a free loopback port,
 small standard-library HTTP servers that answer with a chosen status (or too late) and
-record what they were sent, and the W3C Graph Store Protocol test manifest as plain data."""
+record what they were sent, and the W3C Graph Store Protocol test manifest as plain data;
+and what the tests say to a store: an endpoint beside it, a graph fetched back, the
+dataset as Oxigraph keeps it."""
 
 import http.server
+import json
 import socket
 import subprocess
 import sys
@@ -10,15 +13,23 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Literal, Namespace
 from rdflib.collection import Collection
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
+
+from rekg.query.catalogue import load_catalogue
+from rekg.remote.endpoint import Endpoint
+from rekg.remote.gsp import GraphStore
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 # vendored with their licence (tests/conformance/LICENSE-W3C-TESTS.md): a clone is self-contained
 GSP_TESTS = Path(__file__).resolve().parent / "conformance" / "w3c-graph-store-protocol"
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+# the named graph the remote tests push the article's inferred graph into
+G = "https://w3id.org/rekg/dist/rekg-inferred.ttl"
 
 
 def free_port() -> int:
@@ -129,7 +140,10 @@ class LoopbackServer:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # polled often, so that leaving the `with` block (shutdown) takes no half second
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -147,6 +161,54 @@ class LoopbackServer:
 def closed_port() -> int:
     """A loopback port nobody listens on."""
     return free_port()
+
+
+def count_answer(n) -> Canned:
+    """A store's answer to a COUNT query: n triples."""
+    cell = {"type": "literal", "value": str(n), "datatype": str(XSD.integer)}
+    doc = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
+    return Canned(200, json.dumps(doc).encode(), "application/sparql-results+json")
+
+
+# --- what the tests send to a store and read back -----------------------------------
+
+
+@dataclass
+class Dataset:
+    path: Path
+    graph: Graph  # as written
+    stored: Graph  # as Oxigraph gives it back
+
+    def __len__(self):
+        return len(self.graph)
+
+
+def endpoint(server, graph=None, **kw) -> Endpoint:
+    return Endpoint(server.query, graph, update_url=server.update, **kw)
+
+
+def fetch(server, graph) -> Graph:
+    body = GraphStore(server.store).get(graph).body
+    return Graph().parse(data=body, format="nt")
+
+
+def as_oxigraph_keeps_it(graph: Graph) -> Graph:
+    """Oxigraph stores numbers by value: an xsd:nonNegativeInteger comes back as the
+    xsd:integer of the same lexical form, a decimal in canonical form ("270000.0" as
+    "270000"). Everything else must come back exactly as sent."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.nonNegativeInteger:
+            o = Literal(str(o), datatype=XSD.integer)
+        elif isinstance(o, Literal) and o.datatype == XSD.decimal:
+            o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
+        out.add((s, p, o))
+    return out
+
+
+def stored_queries():
+    """The project's stored queries, as the local run reads them."""
+    return load_catalogue(QUERIES)
 
 
 # --- the W3C Graph Store Protocol tests, as data ------------------------------------

@@ -126,3 +126,21 @@ def test_the_engine_is_a_value_not_a_name_compared_or_a_global():
         if 'environ.get("REKG_ENGINE"' in text and path.name != "main.py":
             offending.append(f"{path.relative_to(ROOT)}: reads REKG_ENGINE")
     assert offending == []
+
+
+def test_a_clone_needs_nothing_beside_it():
+    """The W3C manifests and the contract are vendored; nothing reads ../shared/."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    reading = [
+        name
+        for name in tracked
+        if name.endswith((".py", ".sh", "Makefile", ".toml", ".cfg", ".ini"))
+        and (
+            "../shared" in (text := (ROOT / name).read_text(encoding="utf-8")) or '"shared"' in text
+        )
+        and name not in {"tests/test_architecture.py", "tests/test_docs.py"}  # they check it
+    ]
+    assert reading == []
+    assert (ROOT / "tests" / "conformance" / "LICENSE-W3C-TESTS.md").is_file()

@@ -32,6 +32,7 @@ def test_the_generator_is_seeded_and_sized(grown, tmp_path):
     assert text.count("(report 2, item ") == CLAIMS_PER_SOURCE
 
 
+@pytest.mark.slow
 def test_the_grown_graph_passes_every_check_on_both_engines(grown, tmp_path):
     root, _ = grown
     project = Project(root)
@@ -50,6 +51,7 @@ def test_the_grown_graph_passes_every_check_on_both_engines(grown, tmp_path):
     assert len(fast.loaded) == len(ref.loaded.graph)
 
 
+@pytest.mark.slow
 def test_faults_put_in_are_found_alike_by_both_validators(grown, tmp_path):
     """One claim in five gets a fault, each kind in turn; the fast validator and pyshacl
     with the reference checks give the same report, and every kind of fault shows in it."""
@@ -72,6 +74,7 @@ def test_a_stage_over_its_cap_is_killed_and_named(grown, tmp_path):
     assert run.failed == "imports: not finished in 0 s (killed)"
 
 
+@pytest.mark.slow
 def test_a_reference_stage_over_its_cpu_cap_is_stopped_by_the_kernel(grown, tmp_path):
     root, _ = grown
     run = harness.run_worker(
@@ -187,6 +190,7 @@ def test_bad_sizes_are_a_usage_error(tmp_path):
     assert not (tmp_path / "results.json").exists()
 
 
+@pytest.mark.slow
 def test_bench_end_to_end_on_tiny_sizes(tmp_path):
     done = run_cli(
         "bench", "--sizes", "3600/4000", "--cap", "120", "--out", str(tmp_path), "--work",
@@ -211,6 +215,7 @@ def test_bench_end_to_end_on_tiny_sizes(tmp_path):
     assert turns == [f"{size} {turn}" for turn in range(6) for size in ("3,600", "4,000")]
 
 
+@pytest.mark.store
 def test_the_server_under_load_beside_oxigraph(grown, tmp_path):
     """Both servers answer the same bound stored query with the same rows, and each is
     measured; the figures themselves are benchmark output, never asserted here."""

@@ -20,6 +20,8 @@ ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# drives Chromium, against a `rekg serve` started here
+pytestmark = [pytest.mark.browser, pytest.mark.store]
 QUOTE_065 = "Myanmar already plays a pivotal role in China’s rare-earth supply chain"
 QUOTE_006 = "Malaysia, Vietnam, Myanmar, Thailand and Singapore each play distinct roles in this architecture"
 

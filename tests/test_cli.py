@@ -107,6 +107,7 @@ def test_validate_conforms_and_reports_violations(tmp_path):
     assert "check:   rekgsh:CountryShape" in done.stdout
 
 
+@pytest.mark.slow
 def test_query_formats(tmp_path):
     done = run_cli("query", "strategic-roles", "--format", "csv")
     assert done.returncode == 0
@@ -159,6 +160,7 @@ def test_reason_writes_the_closure(tmp_path):
     assert "entailments about the project's resources" in done.stderr
 
 
+@pytest.mark.slow
 def test_engine_flag_selects_the_reference_engines_with_the_same_output(tmp_path):
     outs = {}
     for engine in ("fast", "reference"):

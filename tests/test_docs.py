@@ -2,8 +2,9 @@
 prints exactly what is shown, every page is linked from the README, every relative link and
 anchor resolves, and every `make` target shown exists.
 
-A ```console block holds one or more commands, each a line `$ rekg ARGS` followed by its
-exact stdout; the command must exit 0. A command written `$ rekg ARGS  # exit N` must exit N,
+A ```console block holds one or more commands, each a line `$ rekg ARGS` (or
+`$ echo 'TEXT' | rekg ARGS`, TEXT given on standard input) followed by its exact stdout;
+the command must exit 0. A command written `$ rekg ARGS  # exit N` must exit N,
 and the lines after it are its stdout followed by its stderr (docs/development.md)."""
 
 import re
@@ -69,6 +70,7 @@ class Example:
     args: tuple
     code: int
     output: str
+    stdin: str | None = None
 
 
 def examples() -> list[Example]:
@@ -87,11 +89,15 @@ def examples() -> list[Example]:
                 if marked:
                     code = int(marked.group(1))
                     command = command[: marked.start()]
+                stdin = None
+                if command.startswith("echo ") and " | rekg " in command:
+                    piped, _, command = command.partition(" | ")
+                    stdin = shlex.split(piped)[1] + "\n"
                 words = shlex.split(command)
                 assert words[0] == "rekg", f"{where}: console examples run rekg only"
                 shown = lines[start + 1 : starts[k + 1] if k + 1 < len(starts) else len(lines)]
                 output = "".join(line + "\n" for line in shown)
-                found.append(Example(where, tuple(words[1:]), code, output))
+                found.append(Example(where, tuple(words[1:]), code, output, stdin))
     return found
 
 
@@ -105,7 +111,7 @@ def test_the_docs_have_examples():
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.where for e in EXAMPLES])
 def test_every_example_prints_what_is_shown(example):
-    done = run_cli(*example.args)
+    done = run_cli(*example.args, input=example.stdin)
     assert done.returncode == example.code, (example.where, done.stderr)
     shown = done.stdout if example.code == 0 else done.stdout + done.stderr
     assert shown.replace("\r\n", "\n") == example.output, example.where

@@ -75,6 +75,7 @@ def test_answers_cite_the_quotes(built):
     assert answers.count("\n## ") == 14
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path, project):
     outs = []
     for seed in ("1", "4242"):
@@ -87,6 +88,7 @@ def test_two_builds_are_byte_identical(tmp_path, project):
     assert len(outs[0]) == 7
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_previous_dist(tmp_path):
     scratch = copy_project(tmp_path / "p")
     assert run_cli("--root", str(scratch.root), "build").returncode == 0

@@ -50,6 +50,7 @@ def test_loaders_give_the_same_graph(project):
     assert fast.places == ref.places
 
 
+@pytest.mark.slow
 def test_a_triple_written_in_two_files_is_one_triple(scratch):
     """The fast loader keeps each triple once, as a graph does: counted once, and once
     against sh:maxCount 1 (rekg:modality)."""
@@ -72,6 +73,7 @@ def test_a_triple_written_in_two_files_is_one_triple(scratch):
     "name",
     sorted(load_catalogue(Project(Path(__file__).resolve().parent.parent).queries)),
 )
+@pytest.mark.slow
 def test_every_stored_query_gives_the_same_rows(both, name):
     closure = both["reference"].reasoned.closure
     query = load_catalogue(both["reference"].loaded.project.queries)[name]
@@ -87,12 +89,14 @@ def test_every_stored_query_gives_the_same_rows(both, name):
     ["myanmar", "Malaysia", "id:thailand", "https://w3id.org/rekg/id/vietnam", "Mineral",
      "suppliesFeedstockTo", "Burma"],
 )  # fmt: skip
+@pytest.mark.slow
 def test_the_store_resolves_parameter_values_as_the_graph_does(both, value):
     fast = both["fast"].reasoned
     from_store = resolve_iri(value, StoreResolver(fast.store), "p")
     assert from_store == resolve_iri(value, both["reference"].reasoned.closure, "p")
 
 
+@pytest.mark.slow
 def test_the_store_suggests_the_names_the_graph_suggests(both):
     messages = []
     for graph in (StoreResolver(both["fast"].reasoned.store), both["reference"].reasoned.closure):
@@ -103,6 +107,7 @@ def test_the_store_suggests_the_names_the_graph_suggests(both):
     assert messages[0][1].startswith("did you mean malaysia")
 
 
+@pytest.mark.slow
 def test_the_same_entailments(both):
     ref, fast = both["reference"].reasoned, both["fast"].reasoned
     assert len(ref.inferred) == len(fast.inferred) == 661
@@ -110,6 +115,7 @@ def test_the_same_entailments(both):
     assert isomorphic(ref.closure, fast.closure)
 
 
+@pytest.mark.slow
 def test_byte_identical_exports(both):
     ref, fast = both["reference"].files, both["fast"].files
     assert sorted(ref) == sorted(fast)
@@ -117,6 +123,7 @@ def test_byte_identical_exports(both):
         assert ref[name] == fast[name], name
 
 
+@pytest.mark.slow
 def test_the_same_report_on_the_article(both):
     ref = validate(both["reference"].loaded, Engine.REFERENCE)
     fast = validate(both["fast"].loaded, Engine.FAST)
@@ -127,6 +134,7 @@ def test_the_same_report_on_the_article(both):
 @pytest.mark.parametrize(
     "shape,turtle", [(c[0], c[3]) for c in CASES], ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
+@pytest.mark.slow
 def test_shacl_findings_agree_on_every_violating_fixture(project, base, shape, turtle):
 
     shapes = load_shapes(project.shapes, "ontology/shapes.ttl")
@@ -160,6 +168,7 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
         f"<{_CLAIM}#evidence> <{_OA}hasSelector> ()",
     ],
 )
+@pytest.mark.slow
 def test_the_quote_check_reads_the_evidence_as_the_graph_does(project, update):
     """Each claim's evidence read from the fast loader's tables gives the findings rdflib's
     graph gives: moved offsets, prefix and suffix, a quote found twice, a source without
@@ -195,6 +204,7 @@ def test_the_quote_check_reads_the_evidence_as_the_graph_does(project, update):
         "id:ghost a <http://www.w3.org/2002/07/owl#Nothing> .",
     ],
 )
+@pytest.mark.slow
 def test_the_same_inconsistencies(scratch, turtle):
     (scratch.data / "broken.ttl").write_text(PREFIXES + turtle + "\n", encoding="utf-8")
     found = {}

@@ -34,6 +34,7 @@ def test_the_manifest_is_the_whole_suite():
 
 
 @pytest.mark.parametrize("name", [t.name for t in TESTS])
+@pytest.mark.store
 def test_protocol(outcomes, name):
     outcome = outcomes[name]
     assert outcome.passed, f"{name} ({outcome.test.title}): {outcome.detail}"
@@ -41,6 +42,7 @@ def test_protocol(outcomes, name):
         assert outcome.statuses == [403]
 
 
+@pytest.mark.store
 def test_pass_count(outcomes, capsys):
     line = summary(list(outcomes.values()))
     with capsys.disabled():

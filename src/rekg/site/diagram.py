@@ -158,6 +158,18 @@ def _attrs(attrs: dict) -> str:
     return ", ".join(f"{k}={_quote(str(v))}" for k, v in attrs.items())
 
 
+# what `rekg publish` says when it publishes without the diagrams
+NO_GRAPHVIZ = (
+    "Graphviz's dot is not installed; the site has no supply-chain diagram "
+    "(apt-get install graphviz, or make publish)"
+)
+
+
+def have_graphviz() -> bool:
+    """Whether Graphviz `dot` is on PATH; without it the site is published without diagrams."""
+    return shutil.which("dot") is not None
+
+
 def render_svg(source: str) -> bytes:
     """Run dot; drop the generator comment, which names the local Graphviz version."""
     dot = shutil.which("dot")

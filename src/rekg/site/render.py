@@ -5,7 +5,9 @@ server and under any path prefix. The output is a pure function of the inputs.""
 
 import hashlib
 import json
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,17 +16,18 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from rekg import __version__
-from rekg.pipeline import build
-from rekg.query.catalogue import load_catalogue
-from rekg.site.diagram import diagrams
 from rekg.core.engines import Engine
 from rekg.core.errors import DataError, UsageError
 from rekg.core.formats import RDF_FORMATS
 from rekg.core.namespaces import BASE, ONTOLOGY_IRI, REKG, bind_prefixes
 from rekg.core.project import Project, staged_dir
-from rekg.query.run import run_catalogue
 from rekg.graph.cache import is_fresh
 from rekg.graph.rdfio import parse_file, serialize
+from rekg.ingest.sources import SourceText
+from rekg.pipeline import build
+from rekg.query.catalogue import load_catalogue
+from rekg.query.run import run_catalogue
+from rekg.site.diagram import NO_GRAPHVIZ, diagrams, have_graphviz
 from rekg.site.model import (
     MODALITY_KEY,
     Site,
@@ -36,9 +39,9 @@ from rekg.site.model import (
 )
 from rekg.site.ontology import terms
 from rekg.site.source import coverage, modality_counts, segments
-from rekg.ingest.sources import SourceText
 
-PACKAGE = Path(__file__).resolve().parent.parent  # rekg/: templates and static are shared with serve
+# rekg/: templates and static are shared with serve
+PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 DIST_FILES = ("rekg.ttl", "rekg.nt", "rekg.jsonld", "rekg-inferred.ttl", "void.ttl")
@@ -58,6 +61,7 @@ class PublishResult:
     files: dict = field(default_factory=dict)  # site path -> bytes
     built: bool = False
     seconds: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # what was left out, and why
 
 
 def environment() -> jinja2.Environment:
@@ -85,14 +89,20 @@ def _parse(path: Path, project: Project) -> Graph:
     return graph
 
 
+def warn_on_stderr(message: str) -> None:
+    print(f"rekg publish: warning: {message}", file=sys.stderr)
+
+
 def publish(
     project: Project,
     out: Path | None = None,
     dist: Path | None = None,
     engine: Engine = Engine.FAST,
+    warn: Callable[[str], None] = warn_on_stderr,
 ) -> PublishResult:
     """Build dist/ first when it is missing or stale, then render the site into `out`
-    (default site/), replacing it only when everything rendered."""
+    (default site/), replacing it only when everything rendered. Without Graphviz the site
+    is published without its diagrams, and `warn` is told so once."""
     out = out or project.root / "site"
     dist = dist or project.dist
     _check_out(project, out, dist)
@@ -115,7 +125,10 @@ def publish(
     result.seconds["load"] = round(time.perf_counter() - start, 3)
 
     start = time.perf_counter()
-    files = render(project, dist, asserted, closure, void, ontology, shapes, catalogue, answers)
+    draw = have_graphviz()
+    files = render(
+        project, dist, asserted, closure, void, ontology, shapes, catalogue, answers, draw
+    )
     result.seconds["render"] = round(time.perf_counter() - start, 3)
     start = time.perf_counter()
     with staged_dir(out) as stage:
@@ -125,6 +138,10 @@ def publish(
             target.write_bytes(data)
     result.seconds["write"] = round(time.perf_counter() - start, 3)
     result.files = files
+    if not draw:
+        result.warnings.append(NO_GRAPHVIZ)
+    for message in result.warnings:
+        warn(message)
     return result
 
 
@@ -145,7 +162,9 @@ def _check_out(project: Project, out: Path, dist: Path) -> None:
         )
 
 
-def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, answers):
+def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, answers, draw=True):
+    """Every file of the site by its path; `draw=False` leaves the diagrams out, and no page
+    links to them."""
     env = environment()
     described = bind_prefixes(Graph())
     for graph in (asserted, void):
@@ -165,7 +184,8 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
         if f"dist/{name}" not in files:
             raise UsageError(f"{dist / name} is missing", remedy="run 'rekg build' first")
 
-    files.update(diagrams(site, claims))
+    drawn = diagrams(site, claims) if draw else {}
+    files.update(drawn)
     files["static/rekg.css"] = (STATIC / "rekg.css").read_bytes()
     for name, template in DEPLOY.items():
         files[name] = (TEMPLATES / template).read_bytes()
@@ -229,8 +249,8 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
             for c in sorted(asserted.subjects(RDF.type, REKG.Country), key=site.label)
         ],
         queries=sorted(catalogue.items()),
+        diagram="diagram/supply-chain.svg" in drawn,
     )
-
     # resource pages
     for doc in sorted(docs):
         if not doc.startswith("id/"):
@@ -240,7 +260,7 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
         page(
             name,
             "resource.html.j2",
-            **_resource_context(site, term, name, docs[doc], claims, closure, project),
+            **_resource_context(site, term, name, docs[doc], claims, closure, project, drawn),
             alternates=alternates(doc),
         )
 
@@ -319,7 +339,9 @@ def _ontology_about(site, ontology):
     }
 
 
-def _resource_context(site: Site, term, name: str, graph: Graph, claims, closure, project):
+def _resource_context(
+    site: Site, term, name: str, graph: Graph, claims, closure, project, drawn=()
+):
     label = site.label(term)
     asserted_types = sorted(set(site.graph.objects(term, RDF.type)))
     inferred_types = sorted(set(closure.objects(term, RDF.type)) - set(asserted_types))
@@ -365,7 +387,9 @@ def _resource_context(site: Site, term, name: str, graph: Graph, claims, closure
         RDF.type,
         REKG.Country,
     ) in site.graph:
-        context["diagram"] = "../" * name.count("/") + f"diagram/{name[3:-5]}.svg"
+        diagram = f"diagram/{name[3:-5]}.svg"
+        if diagram in drawn:
+            context["diagram"] = "../" * name.count("/") + diagram
     if (term, RDF.type, REKG.SourceDocument) in site.graph:
         context["annotated"] = _annotated(site, term, name, claims, project)
     return context

@@ -3,8 +3,8 @@ overlapping and identical quotes each keep their own highlight, and the coverage
 
 from dataclasses import dataclass, field
 
-from rekg.site.model import MODALITIES, MODALITY_KEY, Claim
 from rekg.ingest.sources import SourceText
+from rekg.site.model import MODALITIES, MODALITY_KEY, Claim
 
 
 @dataclass
