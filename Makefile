@@ -57,7 +57,7 @@ test: $(STAMP) system-packages ## run the whole test suite (installs Debian pack
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP) ## run the fast part of the suite (no slow, browser or store tests), under a minute
-	$(BIN)/python -m pytest -q -m "not slow and not browser and not store"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser and not store"
 
 lint: $(STAMP) ## check code style with ruff and the layers contract with import-linter
 	$(BIN)/ruff check src tests

@@ -1,7 +1,6 @@
 """The SHACL shapes on pySHACL, the reference engine: the oracle the compiled engine
 (fast.py) is compared with in tests/test_parity.py."""
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -11,6 +10,10 @@ from rekg.ingest.load import Loaded
 
 
 def shacl_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
+    # imported here: pySHACL takes a third of a second to import, and only this engine
+    # needs it (every command that loads the pipeline would pay for it)
+    from pyshacl import validate as shacl_validate
+
     _conforms, results, _text = shacl_validate(
         loaded.graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )

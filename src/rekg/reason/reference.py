@@ -1,7 +1,6 @@
 """OWL 2 RL on owlrl, the reference engine: the oracle the fast engine (fast.py) is
 compared with in tests/test_parity.py."""
 
-import owlrl
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -32,6 +31,8 @@ def reasoning_input(graph: Graph) -> Graph:
 def reason_owlrl(graph: Graph, places: dict) -> Reasoned:
     work = reasoning_input(graph)
     before = set(work)
+    import owlrl  # here, not above: only this engine needs it, and it is slow to import
+
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
     ).expand(work)
