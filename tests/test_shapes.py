@@ -78,6 +78,12 @@ CASES = [
         CLAIM.replace("rekg:negated false", 'rekg:negated "no"'),
     ),
     (
+        "rekgsh:ClaimDraft",
+        "claim:t-001",
+        "rekg:draft",
+        CLAIM + "claim:t-001 rekg:draft false .",
+    ),
+    (
         "rekgsh:ClaimEvidence",
         "claim:t-001",
         "rekg:evidence",

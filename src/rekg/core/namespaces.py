@@ -66,6 +66,7 @@ class REKG(DefinedNamespace):
     # claim properties
     modality: _URIRef
     negated: _URIRef
+    draft: _URIRef
     evidence: _URIRef
     quote: _URIRef
     timeFrame: _URIRef

@@ -31,6 +31,7 @@ FIELDS = [
     "event",
     "about",
     "note",
+    "draft",
 ]
 ENTITY_FIELDS = ("subject", "object", "time", "speaker", "counterpart", "event")
 
@@ -192,6 +193,15 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
         if not isinstance(negated, bool):
             ok = False
             problem(field_line("negated"), focus, "negated", "negated must be true or false")
+        draft = entry.get("draft", False)
+        if not isinstance(draft, bool):
+            ok = False
+            problem(
+                field_line("draft"),
+                focus,
+                "draft",
+                "draft must be true or false; remove it once the claim is reviewed",
+            )
         quote = entry.get("quote")
         if not isinstance(quote, str) or not quote:
             problem(line, focus, "quote", "each claim needs its verbatim quote")
@@ -226,6 +236,7 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
             predicate,
             about_iris,
             entry.get("note"),
+            draft,
         )
     return graph, findings, places
 
@@ -239,7 +250,7 @@ def _claim_nodes(root):
     return []
 
 
-def _emit(g, claim, n, source_iri, sel, modality, negated, r, predicate, about, note):
+def _emit(g, claim, n, source_iri, sel, modality, negated, r, predicate, about, note, draft):
     evidence = URIRef(f"{claim}#evidence")
     quote_sel = URIRef(f"{claim}#quote")
     position = URIRef(f"{claim}#position")
@@ -266,8 +277,11 @@ def _emit(g, claim, n, source_iri, sel, modality, negated, r, predicate, about, 
         g.add((claim, RDF.subject, r["subject"]))
         g.add((claim, RDF.predicate, predicate))
         g.add((claim, RDF.object, r["object"]))
-        if modality == REKG.Asserted and not negated:
+        # a draft is a machine's first reading: nothing unreviewed is ever a plain fact
+        if modality == REKG.Asserted and not negated and not draft:
             g.add((r["subject"], predicate, r["object"]))
+    if draft:
+        g.add((claim, REKG.draft, Literal(True)))
     if note:
         g.add((claim, RDFS.comment, Literal(str(note), lang="en")))
     g.add((claim, REKG.evidence, evidence))
