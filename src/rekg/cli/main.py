@@ -6,13 +6,13 @@ import os
 import sys
 
 from rekg import __version__
-from rekg.cli import answers, bench, graph, query, remote, serve, site
+from rekg.cli import answers, bench, claims, graph, query, remote, serve, site, sources
 from rekg.core.engines import Engine
 from rekg.core.errors import EXIT_OK, EXIT_USAGE, CheckFailed, RekgError
 
 # Each command group's module has register(add), where add(name, func, help) returns the
 # sub-parser to give arguments to; the groups appear in `rekg --help` in this order.
-GROUPS = (graph, query, answers, remote, site, serve, bench)
+GROUPS = (graph, query, answers, sources, claims, remote, site, serve, bench)
 
 EPILOG = """exit codes: 0 success; 1 the data or a check failed (SHACL violation, a quote not
 in its source, an inconsistent closure); 2 bad usage or unreadable input (a Turtle
