@@ -2,6 +2,7 @@
 claim and the right coverage figure, and the supply-chain diagrams, whose edges are styled
 by modality and link to the claims."""
 
+import hashlib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -131,3 +132,74 @@ def test_supply_chain_diagram_styles_edges_by_modality(site, graph, closure):
         }"""
     )
     assert len(_edges(site / "diagram/myanmar.svg")) == len(rows) >= 4
+
+
+# ---------------------------------------------------------------- what is recorded of a source
+
+
+def test_the_article_source_page_shows_what_is_recorded_and_its_claims_by_modality(site):
+    page_name = "id/source/china-sea-rare-earths.html"
+    page = parse_html(site / page_name)
+    meta = page.find_all("dl", "source-meta")[0]
+    fields = {
+        " ".join(dt.text().split()): " ".join(dd.text().split())
+        for dt, dd in zip(meta.find_all("dt"), meta.find_all("dd"), strict=True)
+    }
+    data = (ROOT / "data/sources/china-sea-rare-earths.txt").read_bytes()
+    assert fields == {
+        "written no earlier than": "2026-01",
+        "language": "en",
+        "format": "text/plain; charset=utf-8",
+        "size": f"{len(data):,} bytes of the local copy",
+        "SHA-256": f"{hashlib.sha256(data).hexdigest()} matches the local copy",
+    }
+    assert [p.text() for p in page.find_all("p", "missing")] == [
+        "Not recorded: title, creator, publisher, date, URL."
+    ]
+    section = [n for n in page.iter() if n.attrs.get("id") == "source-claims"][0]
+    counts = {
+        s.attrs["data-modality"]: len(s.find_all("a", "claim-link"))
+        for s in section.find_all("section", "claims")
+    }
+    assert counts == {"asserted": 78, "expected": 6, "likely": 9, "possible": 5, "unlikely": 1}
+    assert page.find_all("span", "draft") == []
+    # one source: the header leads straight to it
+    nav = page.find_all("nav")[0]
+    assert [
+        resolve(page_name, a.attrs["href"])
+        for a in nav.find_all("a")
+        if a.text() == "Annotated source"
+    ] == [page_name]
+
+
+def test_source_metadata_shows_what_is_recorded_and_never_more():
+    from rdflib import Graph, Literal
+    from rdflib.namespace import DCAT, DCTERMS, XSD
+
+    from rekg.site.model import Site
+    from rekg.site.source import about
+
+    source = URIRef(BASE + "id/source/x")
+    g = Graph()
+    g.add((source, DCTERMS.creator, URIRef(BASE + "id/someone")))
+    g.add((source, DCTERMS.publisher, Literal("A <b>press</b>")))
+    g.add((source, URIRef("http://schema.org/url"), URIRef("https://example.org/x")))
+    g.add((source, DCAT.byteSize, Literal(1234, datatype=XSD.nonNegativeInteger)))
+    g.add((source, URIRef(REKG + "sha256"), Literal("0" * 64)))
+    g.add(
+        (
+            URIRef(BASE + "id/someone"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Someone"),
+        )
+    )
+    got = about(Site(g, Graph()), source, "id/source/x.html", b"abc")
+    fields = {f.key: ([(i.text, i.href) for i in f.items], f.note) for f in got.fields}
+    assert fields == {
+        "creator": ([("Someone", "../someone.html")], ""),
+        "publisher": ([("A <b>press</b>", None)], ""),
+        "url": ([("https://example.org/x", "https://example.org/x")], ""),
+        "size": ([("1,234 bytes", None)], ""),
+        "sha256": ([("0" * 64, None)], "does NOT match the local copy"),
+    }
+    assert got.missing == ("title", "date", "language")

@@ -174,6 +174,7 @@ class Claim:
     object: object = None
     time: URIRef | None = None
     about: set = field(default_factory=set)
+    draft: bool = False  # a machine's first reading that no annotator has reviewed
 
     @property
     def modality_key(self) -> str:
@@ -201,6 +202,7 @@ def read_claims(graph: Graph) -> dict[URIRef, Claim]:
             predicate=graph.value(iri, RDF.predicate),
             object=graph.value(iri, RDF.object),
             time=graph.value(iri, REKG.timeFrame),
+            draft=_is_true(graph.value(iri, REKG.draft)),
         )
         for role in CLAIM_ROLES:
             claim.about.update(graph.objects(iri, role))
@@ -222,10 +224,15 @@ def read_claims(graph: Graph) -> dict[URIRef, Claim]:
 def claims_about(claims: dict[URIRef, Claim], term) -> list[tuple[URIRef, list[Claim]]]:
     """The claims about a resource, grouped by modality (firmest first), each group in the
     source's order."""
+    return by_modality(c for c in claims.values() if term in c.about)
+
+
+def by_modality(claims) -> list[tuple[URIRef, list[Claim]]]:
+    """Claims grouped by modality (firmest first), each group in the source's order; only
+    the modalities that have claims."""
     groups = defaultdict(list)
-    for claim in claims.values():
-        if term in claim.about:
-            groups[claim.modality].append(claim)
+    for claim in claims:
+        groups[claim.modality].append(claim)
     order = {m: i for i, m in enumerate(MODALITIES)}
     return [
         (modality, sorted(group, key=lambda c: (c.number, c.slug)))
@@ -233,6 +240,22 @@ def claims_about(claims: dict[URIRef, Claim], term) -> list[tuple[URIRef, list[C
             groups.items(), key=lambda kv: (order.get(kv[0], 99), str(kv[0]))
         )
     ]
+
+
+def evidence_about(
+    claims: dict[URIRef, Claim], term, label
+) -> list[tuple[URIRef | None, list[tuple[URIRef, list[Claim]]]]]:
+    """The claims about a resource grouped by the source they are quoted from (sources in
+    the order of `label(source)`, then IRI; claims without a source last), and within each
+    source by modality."""
+    sources = defaultdict(list)
+    for claim in claims.values():
+        if term in claim.about:
+            sources[claim.source].append(claim)
+    ordered = sorted(
+        sources, key=lambda s: (s is None, label(s) if s is not None else "", str(s or ""))
+    )
+    return [(source, by_modality(sources[source])) for source in ordered]
 
 
 def wikidata_links(graph: Graph, term) -> list[str]:

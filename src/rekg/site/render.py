@@ -31,14 +31,15 @@ from rekg.site.diagram import NO_GRAPHVIZ, diagrams, have_graphviz
 from rekg.site.model import (
     MODALITY_KEY,
     Site,
-    claims_about,
+    by_modality,
     descriptions,
     document_of,
+    evidence_about,
     read_claims,
     wikidata_links,
 )
 from rekg.site.ontology import terms
-from rekg.site.source import coverage, modality_counts, segments
+from rekg.site.source import METADATA, SIZE, about, coverage, modality_counts, segments
 
 # rekg/: templates and static are shared with serve
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -197,7 +198,11 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
         docs[document_of(version)] = ontology
 
     sources = sorted(asserted.subjects(RDF.type, REKG.SourceDocument))
-    source_page = site.target(sources[0]) if sources else None
+    # the one source's page, or the landing page's list of them (site paths from the root)
+    if len(sources) == 1:
+        sources_nav = ("Annotated source", site.target(sources[0]))
+    else:
+        sources_nav = ("Sources", "index.html#sources") if sources else None
 
     def page(_path: str, _template: str, **context) -> None:
         context.setdefault("title", "rekg")
@@ -205,7 +210,7 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
             root="../" * _path.count("/"),
             page=_path,
             version=__version__,
-            source_page=source_page,
+            sources_nav=sources_nav,
             **context,
         )
         files[_path] = html.encode("utf-8")
@@ -241,8 +246,12 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
             year=time.gmtime(0).tm_year if False else "2026", version=__version__
         ),
         sources=[
-            site.link(s, "index.html")
-            for s in sorted(asserted.subjects(RDF.type, REKG.SourceDocument))
+            {
+                "link": site.link(s, "index.html"),
+                "claims": sum(1 for c in claims.values() if c.source == s),
+                "drafts": sum(1 for c in claims.values() if c.source == s and c.draft),
+            }
+            for s in sources
         ],
         countries=[
             site.link(c, "index.html")
@@ -346,6 +355,10 @@ def _resource_context(
     asserted_types = sorted(set(site.graph.objects(term, RDF.type)))
     inferred_types = sorted(set(closure.objects(term, RDF.type)) - set(asserted_types))
     shown = {RDF.type, RDFS.label, SKOS.definition}
+    is_source = (term, RDF.type, REKG.SourceDocument) in site.graph
+    if is_source:  # shown in the source's own section
+        shown |= {p for _, _, predicates, _ in METADATA for p in predicates}
+        shown |= {*SIZE, REKG.sha256}
     outgoing, parts, incoming = [], {}, []
     for s, p, o in sorted(graph):
         if s == term:
@@ -370,17 +383,19 @@ def _resource_context(
         ],
         incoming=incoming,
         wikidata=wikidata_links(site.graph, term),
-        groups=[
-            (
-                MODALITY_KEY.get(m, "other"),
-                site.label(m),
-                [_claim_view(site, c, name) for c in group],
-            )
-            for m, group in claims_about(claims, term)
+        evidence=[
+            {
+                "source": site.link(source, name) if source is not None else None,
+                "anchor": _anchor(source, i),
+                "count": sum(len(group) for _, group in groups),
+                "groups": _modality_groups(site, groups, name),
+            }
+            for i, (source, groups) in enumerate(evidence_about(claims, term, site.label))
         ],
         claim=_claim_view(site, claims[term], name) if term in claims else None,
         diagram=None,
         annotated=None,
+        source=None,
     )
     if (term, RDF.type, REKG.Country) in site.closure and (
         term,
@@ -390,9 +405,34 @@ def _resource_context(
         diagram = f"diagram/{name[3:-5]}.svg"
         if diagram in drawn:
             context["diagram"] = "../" * name.count("/") + diagram
-    if (term, RDF.type, REKG.SourceDocument) in site.graph:
-        context["annotated"] = _annotated(site, term, name, claims, project)
+    if is_source:
+        path = _local_copy(site, term, project)
+        mine = [c for c in claims.values() if c.source == term]
+        if path is not None:
+            context["annotated"] = _annotated(site, term, name, mine, path)
+        context["source"] = {
+            "about": about(site, term, name, path.read_bytes() if path is not None else None),
+            "claims": len(mine),
+            "drafts": sum(c.draft for c in mine),
+            "negated": sum(c.negated for c in mine),
+            "groups": _modality_groups(site, by_modality(mine), name),
+        }
     return context
+
+
+def _anchor(source, index: int) -> str:
+    """The id of a source's section on a resource page: its slug, stable across publishes."""
+    doc = document_of(source) if source is not None else None
+    if doc is not None:
+        return "from-" + doc.rsplit("/", 1)[-1]
+    return "from-unknown" if source is None else f"from-source-{index + 1}"
+
+
+def _modality_groups(site: Site, groups, page: str) -> list:
+    return [
+        (MODALITY_KEY.get(m, "other"), site.label(m), [_claim_view(site, c, page) for c in group])
+        for m, group in groups
+    ]
 
 
 def _claim_view(site: Site, claim, page: str) -> dict:
@@ -404,6 +444,7 @@ def _claim_view(site: Site, claim, page: str) -> dict:
         "modality": claim.modality_key,
         "modality_label": site.label(claim.modality),
         "negated": claim.negated,
+        "draft": claim.draft,
         "exact": claim.exact,
         "prefix": claim.prefix,
         "suffix": claim.suffix,
@@ -415,7 +456,7 @@ def _claim_view(site: Site, claim, page: str) -> dict:
     }
 
 
-def _annotated(site: Site, term, page: str, claims, project: Project) -> dict:
+def _local_copy(site: Site, term, project: Project) -> Path | None:
     local = site.graph.value(term, REKG.localCopy)
     if local is None:
         return None
@@ -425,8 +466,11 @@ def _annotated(site: Site, term, page: str, claims, project: Project) -> dict:
             f"the local copy of {term} is not a file inside the project: {local}",
             remedy="give rekg:localCopy as a path under data/sources/",
         )
+    return path
+
+
+def _annotated(site: Site, term, page: str, mine: list, path: Path) -> dict:
     source = SourceText.read(document_of(term).rsplit("/", 1)[-1], path)
-    mine = [c for c in claims.values() if c.source == term]
     cover = coverage(source, mine)
     segs = []
     for seg in segments(source.text, mine):
@@ -437,9 +481,12 @@ def _annotated(site: Site, term, page: str, claims, project: Project) -> dict:
                 "claims": " ".join(c.slug for c in seg.claims),
                 "modality": seg.modality_key,
                 "multi": len(seg.claims) > 1,
+                "draft": seg.draft,
                 "href": site.href(inner.iri, page) if inner else None,
                 "title": "; ".join(
-                    f"claim {c.number}: {site.label(c.modality)}{' (denied)' if c.negated else ''}"
+                    f"claim {c.number}: {site.label(c.modality)}"
+                    + (" (denied)" if c.negated else "")
+                    + (" (draft, not reviewed)" if c.draft else "")
                     for c in seg.claims
                 ),
                 "starts": [
@@ -449,6 +496,7 @@ def _annotated(site: Site, term, page: str, claims, project: Project) -> dict:
                         "modality": c.modality_key,
                         "href": site.href(c.iri, page),
                         "negated": c.negated,
+                        "draft": c.draft,
                     }
                     for c in seg.starts
                 ],
@@ -460,5 +508,6 @@ def _annotated(site: Site, term, page: str, claims, project: Project) -> dict:
         "sentences": cover.sentences,
         "percent": cover.percent,
         "claims": len(mine),
+        "drafts": sum(c.draft for c in mine),
         "tallies": modality_counts(mine),
     }

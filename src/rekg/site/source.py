@@ -1,10 +1,16 @@
-"""The annotated source: the text cut into segments at every quote's start and end, so that
-overlapping and identical quotes each keep their own highlight, and the coverage figure."""
+"""The source's page: what is recorded about the source (never filled in), the text cut into
+segments at every quote's start and end, so that overlapping and identical quotes each keep
+their own highlight, and the coverage figure."""
 
+import hashlib
 from dataclasses import dataclass, field
 
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from rekg.core.namespaces import REKG, SCHEMA
 from rekg.ingest.sources import SourceText
-from rekg.site.model import MODALITIES, MODALITY_KEY, Claim
+from rekg.site.model import MODALITIES, MODALITY_KEY, Claim, Site
 
 
 @dataclass
@@ -18,6 +24,11 @@ class Segment:
         """The firmest modality among the covering claims sets the colour."""
         ranked = sorted(self.claims, key=lambda c: _rank(c))
         return ranked[0].modality_key if ranked else ""
+
+    @property
+    def draft(self) -> bool:
+        """Every covering claim is a draft: nothing reviewed stands behind the highlight."""
+        return bool(self.claims) and all(c.draft for c in self.claims)
 
     @property
     def innermost(self) -> Claim | None:
@@ -71,3 +82,87 @@ def modality_counts(claims: list[Claim]) -> list[tuple[str, str, int, int]]:
             (MODALITY_KEY[modality], str(modality), len(group), sum(c.negated for c in group))
         )
     return out
+
+
+# ---------------------------------------------------------------- what is known of a source
+
+NOT_BEFORE = URIRef(REKG._NS + "notBefore")  # not among the names core declares
+# (key, label, predicates read in this order, listed as "not recorded" when absent)
+METADATA = (
+    ("title", "title", (DCTERMS.title,), True),
+    ("creator", "creator", (DCTERMS.creator,), True),
+    ("publisher", "publisher", (DCTERMS.publisher,), True),
+    ("date", "date", (DCTERMS.date, DCTERMS.issued), True),
+    ("not-before", "written no earlier than", (NOT_BEFORE,), False),
+    ("language", "language", (DCTERMS.language,), True),
+    ("url", "URL", (SCHEMA.url, DCAT.landingPage, FOAF.page, DCTERMS.source), True),
+    ("format", "format", (DCTERMS.format,), False),
+)
+SIZE = (DCAT.byteSize, SCHEMA.contentSize)
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    href: str | None = None
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    items: tuple
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class About:
+    fields: tuple  # of Field, only what the graph records (and the local copy's size)
+    missing: tuple  # labels of the usual fields that are not recorded
+
+
+def about(site: Site, term, page: str, data: bytes | None) -> About:
+    """The source's metadata as the graph records it, never filled in: a field that is not
+    recorded is named in `missing` instead. `data` is the local copy's bytes, when there is
+    one: its size is shown when none is recorded, and the recorded SHA-256 is checked
+    against it."""
+    graph = site.graph
+    fields, missing = [], []
+    for key, label, predicates, usual in METADATA:
+        values = sorted({o for p in predicates for o in graph.objects(term, p)})
+        if values:
+            items = tuple(_item(site, v, page, as_url=key == "url") for v in values)
+            fields.append(Field(key, label, items))
+        elif usual:
+            missing.append(label)
+    sizes = sorted({o for p in SIZE for o in graph.objects(term, p)})
+    if sizes:
+        fields.append(Field("size", "size", tuple(_bytes(v) for v in sizes)))
+    elif data is not None:
+        fields.append(Field("size", "size", (_bytes(len(data)),), "of the local copy"))
+    for digest in sorted(graph.objects(term, REKG.sha256)):
+        note = ""
+        if data is not None:
+            same = hashlib.sha256(data).hexdigest() == str(digest).lower()
+            note = "matches the local copy" if same else "does NOT match the local copy"
+        fields.append(Field("sha256", "SHA-256", (Item(str(digest)),), note))
+    return About(tuple(fields), tuple(missing))
+
+
+def _item(site: Site, term, page: str, as_url: bool) -> Item:
+    if isinstance(term, Literal):
+        text = str(term)
+        web = as_url and text.startswith(("http://", "https://"))
+        return Item(text, text if web else None)
+    if as_url:
+        return Item(str(term), site.href(term, page), str(term))
+    link = site.link(term, page)
+    return Item(link.label, link.href, link.iri)
+
+
+def _bytes(value) -> Item:
+    try:
+        return Item(f"{int(str(value)):,} bytes")
+    except ValueError:
+        return Item(str(value))
