@@ -47,7 +47,7 @@ def test_the_project_s_answers_are_the_reviewed_ones(built, project):
     assert done.stdout.splitlines() == list(ok_lines(built, sorted(built.answers)).values())
     assert done.stderr == ""
     assert expected_files(project) == before  # checking writes nothing
-    assert len(before) == len(built.answers) == 14
+    assert len(before) == len(built.answers) == 18
 
 
 def test_one_more_claim_shows_as_the_rows_it_adds(built, scratch):
@@ -55,10 +55,12 @@ def test_one_more_claim_shows_as_the_rows_it_adds(built, scratch):
     before = expected_files(scratch)
     changed = {
         "claims-by-modality": "+1 row, -1 row",
+        "claims-vs-reference": "+2 rows, -0 rows",
         "country-profile": "+1 row, -0 rows",
         "fact-vs-forecast": "+2 rows, -2 rows",
         "feedstock-suppliers": "+1 row, -0 rows",
         "relation-evidence": "+1 row, -0 rows",
+        "sources": "+1 row, -1 row",
     }
     lines = ok_lines(built, sorted(built.answers))
     lines.update({name: f"differs {name}: {counts}" for name, counts in changed.items()})
@@ -67,7 +69,7 @@ def test_one_more_claim_shows_as_the_rows_it_adds(built, scratch):
     assert done.returncode == 1
     assert done.stdout.splitlines() == list(lines.values())
     assert done.stderr == (
-        "rekg: 5 stored answers in queries/questions/ disagree with the current data\n" + FIX
+        "rekg: 7 stored answers in queries/questions/ disagree with the current data\n" + FIX
     )
 
     done = run_cli("answers", "--write", "--root", str(scratch.root))
@@ -76,14 +78,14 @@ def test_one_more_claim_shows_as_the_rows_it_adds(built, scratch):
         f"wrote queries/questions/{name}{SUFFIX} ({counts})" for name, counts in changed.items()
     ]
     assert done.stderr == (
-        "rekg answers: wrote 5, removed 0 and left 9 of the expected files in "
+        "rekg answers: wrote 7, removed 0 and left 11 of the expected files in "
         "queries/questions/ as they were\n"
     )
     after = expected_files(scratch)
     assert {k for k in after if after[k] != before[k]} == {f"{k}{SUFFIX}" for k in changed}
 
     # the diff of a file the claim only adds to is exactly the added row
-    quote = "this upstream supply corridor"
+    quote = f"this upstream supply corridor,{ID}source/china-sea-rare-earths"
     feeds = f"{ID}myanmar,{REKG}suppliesFeedstockTo,{ID}china"
     added = {
         "country-profile": f"{REKG}Likely,false,{feeds},{quote},{C}{n}\r\n",
@@ -103,7 +105,7 @@ def test_one_more_claim_shows_as_the_rows_it_adds(built, scratch):
 
     done = run_cli("answers", "--root", str(scratch.root))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert [line.split(" ", 1)[0] for line in done.stdout.splitlines()] == ["ok"] * 14
+    assert [line.split(" ", 1)[0] for line in done.stdout.splitlines()] == ["ok"] * 18
 
 
 def test_a_missing_and_an_orphaned_expected_file(built, scratch):

@@ -114,7 +114,7 @@ def test_query_page_runs_a_stored_query(page, base_url):
     assert rows.count() == 5
     assert page.inner_text("#status") == "5 rows"
     header = page.locator("#result-table thead th").all_inner_texts()
-    assert header == ["supplier", "modality", "negated", "timeFrame", "quote", "claim"]
+    assert header == ["supplier", "modality", "negated", "timeFrame", "quote", "source", "claim"]
     suppliers = {rows.nth(i).locator("td").first.inner_text() for i in range(5)}
     assert suppliers == {"https://w3id.org/rekg/id/myanmar", "https://w3id.org/rekg/id/vietnam"}
     page.screenshot(path=str(ARTIFACTS / "browser-5-query.png"), full_page=True)

@@ -112,14 +112,14 @@ def test_query_formats(tmp_path):
     done = run_cli("query", "strategic-roles", "--format", "csv")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    assert lines[0] == "country,role,roleLabel,modality,quote,claim"
+    assert lines[0] == "country,role,roleLabel,modality,quote,source,claim"
     assert lines[1].startswith(
         "https://w3id.org/rekg/id/malaysia,https://w3id.org/rekg/id/role-malaysia,"
     )
     doc = json.loads(run_cli("query", "strategic-roles", "--format", "json").stdout)
     assert doc["head"]["vars"][0] == "country" and len(doc["results"]["bindings"]) == 5
     md = run_cli("query", "partners-hedging", "--format", "md").stdout
-    assert md.splitlines()[0] == "| country | policy | modality | negated | quote | claim |"
+    assert md.splitlines()[0] == "| country | policy | modality | negated | quote | source | claim |"
     table = run_cli("query", "country-profile", "--param", "country=Thailand").stdout
     assert table.rstrip().endswith("(14 rows)")
 

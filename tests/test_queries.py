@@ -17,6 +17,7 @@ from rekg.query.run import run_stored
 from .conftest import ROOT
 
 C = "claim:china-sea-rare-earths-"
+ARTICLE = "source:china-sea-rare-earths"
 QUESTIONS = sorted(load_catalogue(ROOT / "queries"))
 MODALITIES = ("asserted", "expected", "likely", "possible", "unlikely")
 
@@ -57,6 +58,9 @@ def test_catalogue_names_every_question(project):
         "capability-gaps",
         "china-offers",
         "claims-by-modality",
+        "claims-vs-reference",
+        "contradictions",
+        "corroboration",
         "country-profile",
         "disruption-exposure",
         "fact-vs-forecast",
@@ -66,6 +70,7 @@ def test_catalogue_names_every_question(project):
         "partners-hedging",
         "processing-hosts",
         "relation-evidence",
+        "sources",
         "strategic-roles",
         "timeline",
     ]
@@ -171,6 +176,7 @@ def test_myanmar_feeds_chinas_refineries_as_fact_vietnam_only_expected(built):
         "false",
         "",
         quote(built, 69),
+        ARTICLE,
         C + "069",
     ) in got
     assert quote(built, 69) == (
@@ -195,10 +201,10 @@ def test_each_of_the_five_countries_has_a_stated_role(built):
 def test_country_profile_defaults_to_myanmar_grouped_by_modality(built):
     got = answer(built, "country-profile")
     rank = {f"rekg:{m.capitalize()}": i for i, m in enumerate(MODALITIES)}
-    order = [(rank[r[0]], int(r[6][len(C) :])) for r in got]
+    order = [(rank[r[0]], int(r[7][len(C) :])) for r in got]
     assert order == sorted(order)  # by modality, then in the order of the source
     assert ("rekg:Asserted", "id:myanmar", "rekg:suppliesFeedstockTo", C + "069") in {
-        (r[0], r[2], r[3], r[6]) for r in got
+        (r[0], r[2], r[3], r[7]) for r in got
     }
 
 
@@ -210,7 +216,7 @@ def test_a_country_by_slug_label_prefixed_name_or_iri(closure, project, value):
     assert got == rows(closure, project, "country-profile", country="id:singapore")
     assert got != rows(closure, project, "country-profile")  # not Myanmar's, the default
     # Singapore's role, and its denial that it hosts processing, are in its profile
-    assert {C + "088", C + "095"} <= {r[6] for r in got}
+    assert {C + "088", C + "095"} <= {r[7] for r in got}
 
 
 def test_china_keeps_the_heavy_rare_earths_used_in_defence_and_magnets_close(built):
@@ -280,7 +286,7 @@ def test_relation_evidence_for_and_against(closure, project):
     got = rows(closure, project, "relation-evidence")
     # by default: what says Myanmar supplies feedstock to China; none of it denies it
     assert {r[0] for r in got} == {"for"}
-    assert {C + "065", C + "069"} <= {r[5] for r in got}
+    assert {C + "065", C + "069"} <= {r[6] for r in got}
     # through a sub-property, and against
     got = rows(
         closure,
@@ -290,9 +296,84 @@ def test_relation_evidence_for_and_against(closure, project):
         predicate="holdsDepositsOf",
         object="rare-earth-elements",
     )
-    assert [(r[0], r[1], r[2], r[5][len(C) :]) for r in got] == [
+    assert [(r[0], r[1], r[2], r[6][len(C) :]) for r in got] == [
         ("against", "rekg:holdsSignificantDepositsOf", "rekg:Asserted", "078")
     ]
+
+
+# --- every answer says its source
+
+
+QUOTE_SOURCE = {"quote": "source", "assertedQuote": "assertingSource", "otherQuote": "otherSource"}
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_every_quote_is_followed_by_its_source(built, name):
+    """A question that gives a quote gives its source document in the next column: on the
+    article, always the article."""
+    variables = built.answers[name].variables
+    quotes = [v for v in variables if v in QUOTE_SOURCE]
+    for column in quotes:
+        at = variables.index(column)
+        assert variables[at + 1] == QUOTE_SOURCE[column], name
+        assert {r[at + 1] for r in answer(built, name)} <= {ARTICLE}
+    gives_quotes = name not in {
+        "claims-by-modality", "disruption-exposure", "fact-vs-forecast", "sources", "timeline",
+    }  # fmt: skip
+    assert bool(quotes) == gives_quotes, name
+
+
+def test_sources_counts_the_claims_of_each_source(project, built):
+    entries = claims(project)
+    counts = [sum(e["modality"] == m for e in entries) for m in MODALITIES]
+    negated = sum(bool(e.get("negated")) for e in entries)
+    drafts = sum(bool(e.get("draft")) for e in entries)
+    assert answer(built, "sources") == [
+        (
+            ARTICLE,
+            "Analysis article: China's engagement with Southeast Asia on rare earths (untitled)",
+            "",  # the article gives no date
+            "en",
+            *map(str, (*counts, negated, len(entries), drafts)),
+        )
+    ]
+
+
+def test_one_source_neither_corroborates_nor_contradicts_itself(built):
+    # corroboration needs two sources; the article never states as fact what it denies or
+    # calls unlikely, even through a sub-property (the check asserted-and-denied holds it to
+    # the first for denials stated as fact)
+    assert answer(built, "corroboration") == []
+    assert answer(built, "contradictions") == []
+
+
+def test_vietnam_s_reserves_in_both_editions(built):
+    got = answer(built, "claims-vs-reference")
+    reserves = {
+        (r[7], r[12], r[10], r[11]) for r in got if (r[0], r[8]) == ("id:vietnam", "reserves")
+    }
+    assert reserves == {
+        (C + "052", "USGS MCS 2024", "22000000", "t REO"),
+        (C + "052", "USGS MCS 2025", "3500000", "t REO"),
+    }
+    # figures without a value stay without one: USGS gives none for Malaysia's reserves
+    malaysia = [r for r in got if r[0] == "id:malaysia"]
+    assert [(r[7], r[8], r[10], r[14]) for r in malaysia] == [
+        (C + "039", "reserves", "", "not available")
+    ]
+
+
+def test_claims_vs_reference_for_one_country_or_all(closure, project, built):
+    everything = answer(built, "claims-vs-reference")
+    assert rows(closure, project, "claims-vs-reference") == everything
+    assert {r[0] for r in everything} == {"id:malaysia", "id:myanmar", "id:thailand", "id:vietnam"}
+    for value, country in (
+        ("vietnam", "vietnam"),
+        ("Burma", "myanmar"),
+        ("id:thailand", "thailand"),
+    ):
+        mine = [r for r in everything if r[0] == f"id:{country}"]
+        assert mine and rows(closure, project, "claims-vs-reference", country=value) == mine
 
 
 # --- parameters and errors
@@ -326,6 +407,13 @@ def test_unknown_query_and_parameter_suggest_the_right_one(project, closure):
 
 
 def test_every_query_header_is_grlc_compatible(project):
+    catalogue = load_catalogue(project.queries)
     for path in sorted((project.queries / "questions").glob("*.rq")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("#+ summary: "), path
+        query = catalogue[path.stem]
+        assert query.description and query.tags, path
+        for param in query.params:
+            assert param.description, (path, param.name)
+            # a required parameter has a default; an optional one means "all" when omitted
+            assert param.optional or param.default is not None, (path, param.name)

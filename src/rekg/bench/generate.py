@@ -30,6 +30,10 @@ R = Namespace(str(REKG._NS))  # open: the ontology declares terms the code never
 
 CLAIMS_PER_SOURCE = 50
 OBSERVATIONS_PER_SOURCE = 12
+# Only the first few generated sources carry reference tables: reference data comes in a few
+# editions and does not grow with the number of sources, and claims-vs-reference pairs every
+# claim about a country with every figure for it (rows would grow with the square).
+REFERENCE_REPORTS = 4
 # Claim properties that a generated claim gets afresh rather than copies.
 _OWN = {RDFS.label, R.sourceOrder, PROV.wasDerivedFrom, R.evidence, R.quote, RDFS.comment}
 _MEASURES = ("mine_production", "reserves", "refinery_output", "exports", "imports")
@@ -152,7 +156,7 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
         add(f'{pos} <{OA.start}> "{start}"^^<{XSD.nonNegativeInteger}> .')
         add(f'{pos} <{OA.end}> "{end}"^^<{XSD.nonNegativeInteger}> .')
         assert text[start:end] == sentence
-    for j in range(OBSERVATIONS_PER_SOURCE):
+    for j in range(OBSERVATIONS_PER_SOURCE if k <= REFERENCE_REPORTS else 0):
         country = _COUNTRIES[(k + j) % len(_COUNTRIES)]
         measure = _MEASURES[j % len(_MEASURES)]
         obs = nt(ID[f"obs/gen-{k:05d}-{j:02d}"])
