@@ -32,7 +32,7 @@ def test_every_quote_stands_verbatim_at_its_offsets(loaded, project):
     text = unicodedata.normalize("NFC", (project.root / SOURCE_TXT).read_text(encoding="utf-8"))
     g = loaded.graph
     claims = list(g.subjects(RDF.type, REKG.Claim))
-    assert len(claims) == 99
+    assert len(claims) == 100
     for c in claims:
         evidence = g.value(c, REKG.evidence)
         assert g.value(evidence, OA.hasSource) == SOURCE["china-sea-rare-earths"]

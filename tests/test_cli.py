@@ -143,7 +143,7 @@ def test_ad_hoc_query_file(tmp_path):
         encoding="utf-8",
     )
     done = run_cli("query", "--file", str(q), "--format", "csv")
-    assert done.returncode == 0 and done.stdout.splitlines() == ["n", "99"]
+    assert done.returncode == 0 and done.stdout.splitlines() == ["n", "100"]
 
 
 def test_queries_lists_names_and_parameters():

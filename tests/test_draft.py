@@ -287,7 +287,7 @@ def test_an_unedited_draft_builds(scratch, tmp_path):
     result = run_cli("validate", cwd=scratch.root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "Checked 15 SHACL node shapes, SPARQL checks, 112 quotes: conforms."
+        "Checked 15 SHACL node shapes, SPARQL checks, 113 quotes: conforms."
     )
     result = run_cli("build", "--out", str(tmp_path / "out"), cwd=scratch.root)
     assert result.returncode == 0, result.stderr

@@ -24,7 +24,7 @@ def corpus(tmp_path_factory):
 def test_two_sources_that_disagree_validate(corpus, engine):
     report = validate(load_project(corpus, engine=engine), engine)
     assert report.render().splitlines()[-1] == (
-        "Checked 15 SHACL node shapes, SPARQL checks, 111 quotes: conforms."
+        "Checked 15 SHACL node shapes, SPARQL checks, 112 quotes: conforms."
     )
 
 

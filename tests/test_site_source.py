@@ -34,7 +34,7 @@ def test_annotated_source_has_one_highlight_per_claim_and_the_right_coverage(sit
                 int(graph.value(position, URIRef(OA + "start"))),
                 int(graph.value(position, URIRef(OA + "end"))),
             )
-    assert len(claims) == 99
+    assert len(claims) == 100
     text_box = page.find_all("div", "source-text")[0]
     highlights = text_box.find_all("a", "hl")
     assert sorted(h.attrs["id"] for h in highlights) == sorted(f"q-{slug}" for slug in claims)
@@ -161,7 +161,7 @@ def test_the_article_source_page_shows_what_is_recorded_and_its_claims_by_modali
         s.attrs["data-modality"]: len(s.find_all("a", "claim-link"))
         for s in section.find_all("section", "claims")
     }
-    assert counts == {"asserted": 78, "expected": 6, "likely": 9, "possible": 5, "unlikely": 1}
+    assert counts == {"asserted": 79, "expected": 6, "likely": 9, "possible": 5, "unlikely": 1}
     assert page.find_all("span", "draft") == []
     # one source: the header leads straight to it
     nav = page.find_all("nav")[0]

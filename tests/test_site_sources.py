@@ -315,10 +315,10 @@ def test_the_landing_page_links_each_source_with_its_claims(site):
     assert listed == [
         (
             ARTICLE,
-            99,
+            100,
             0,
             "Analysis article: China's engagement with Southeast Asia on rare earths "
-            "(untitled) · 99 claims",
+            "(untitled) · 100 claims",
         ),
         (
             BRIEF,
