@@ -9,16 +9,19 @@ and the lines after it are its stdout followed by its stderr (docs/development.m
 
 import re
 import shlex
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, copy_project, run_cli
 
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
+# run in order in a fresh copy of the project, each showing stdout then stderr
+WALKTHROUGH = DOCS / "walkthrough.md"
 PAGES = (
     "querying",
     "authoring",
@@ -27,6 +30,7 @@ PAGES = (
     "performance",
     "architecture",
     "contract",
+    "walkthrough",
 )
 FENCE = re.compile(r"^(`{3,}|~{3,})\s*([^`\s]*)")
 EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
@@ -73,9 +77,9 @@ class Example:
     stdin: str | None = None
 
 
-def examples() -> list[Example]:
+def examples(paths=None) -> list[Example]:
     found = []
-    for path in markdown_files():
+    for path in paths or [p for p in markdown_files() if p != WALKTHROUGH]:
         for info, first, lines in split_blocks(path)[1]:
             if info != "console":
                 continue
@@ -94,10 +98,12 @@ def examples() -> list[Example]:
                     piped, _, command = command.partition(" | ")
                     stdin = shlex.split(piped)[1] + "\n"
                 words = shlex.split(command)
-                assert words[0] == "rekg", f"{where}: console examples run rekg only"
+                allowed = ("rekg", "cp") if path == WALKTHROUGH else ("rekg",)
+                assert words[0] in allowed, f"{where}: console examples run {allowed}"
                 shown = lines[start + 1 : starts[k + 1] if k + 1 < len(starts) else len(lines)]
                 output = "".join(line + "\n" for line in shown)
-                found.append(Example(where, tuple(words[1:]), code, output, stdin))
+                args = tuple(words[1:]) if words[0] == "rekg" else tuple(words)
+                found.append(Example(where, args, code, output, stdin))
     return found
 
 
@@ -115,6 +121,25 @@ def test_every_example_prints_what_is_shown(example):
     assert done.returncode == example.code, (example.where, done.stderr)
     shown = done.stdout if example.code == 0 else done.stdout + done.stderr
     assert shown.replace("\r\n", "\n") == example.output, example.where
+
+
+def test_the_walkthrough_runs_in_order_in_a_fresh_copy(tmp_path):
+    """docs/walkthrough.md: a researcher adds the test source, drafts, reviews, lints and asks
+    the source questions; every step prints exactly what the page shows."""
+    project = copy_project(tmp_path)
+    second = ROOT / "tests" / "fixtures" / "second-source"
+    shutil.copy(second / "mainland-brief.txt", project.root / "mainland-brief.txt")
+    shutil.copy(second / "mainland-brief.yaml", project.root / "mainland-brief.reviewed.yaml")
+    steps = examples([WALKTHROUGH])
+    assert len(steps) >= 8
+    for step in steps:
+        if step.args[0] == "cp":
+            shutil.copy(project.root / step.args[1], project.root / step.args[2])
+            assert step.output == "", step.where
+            continue
+        done = run_cli(*step.args, cwd=project.root, input=step.stdin)
+        assert done.returncode == step.code, (step.where, done.stderr)
+        assert (done.stdout + done.stderr).replace("\r\n", "\n") == step.output, step.where
 
 
 def test_readme_starts_with_the_two_commands():
