@@ -119,7 +119,9 @@ def test_query_formats(tmp_path):
     doc = json.loads(run_cli("query", "strategic-roles", "--format", "json").stdout)
     assert doc["head"]["vars"][0] == "country" and len(doc["results"]["bindings"]) == 5
     md = run_cli("query", "partners-hedging", "--format", "md").stdout
-    assert md.splitlines()[0] == "| country | policy | modality | negated | quote | source | claim |"
+    assert (
+        md.splitlines()[0] == "| country | policy | modality | negated | quote | source | claim |"
+    )
     table = run_cli("query", "country-profile", "--param", "country=Thailand").stdout
     assert table.rstrip().endswith("(14 rows)")
 

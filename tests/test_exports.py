@@ -56,7 +56,15 @@ def test_void_describes_the_dump(built):
     }
     assert sizes == {
         name: (built.out / name).stat().st_size
-        for name in ("answers.md", "rekg-inferred.ttl", "rekg.jsonld", "rekg.nt", "rekg.ttl")
+        for name in (
+            "answers.md",
+            "rekg-inferred.ttl",
+            "rekg.jsonld",
+            "rekg.nq",
+            "rekg.nt",
+            "rekg.trig",
+            "rekg.ttl",
+        )
     }
 
 
@@ -72,7 +80,7 @@ def test_answers_cite_the_quotes(built):
     answers = (built.out / "answers.md").read_text(encoding="utf-8")
     assert "## Who feeds China's refineries, and how sure is the source?" in answers
     assert "The majority of Myanmar’s output flows directly into China for processing" in answers
-    assert answers.count("\n## ") == 14
+    assert answers.count("\n## ") == 18
 
 
 @pytest.mark.slow
@@ -85,7 +93,7 @@ def test_two_builds_are_byte_identical(tmp_path, project):
         assert done.returncode == 0, done.stderr
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outs[0] == outs[1]
-    assert len(outs[0]) == 7
+    assert len(outs[0]) == 9
 
 
 @pytest.mark.slow

@@ -324,3 +324,61 @@ def test_services_beside_each_store():
         "http://h:7200/repositories/r/statements",
     )
     assert services_for("http://h:7001/") == ("http://h:7001/", "http://h:7001/")
+
+
+# --- graph by graph (--dataset sources) ---------------------------------------------
+
+TWO_GRAPHS = (
+    "<urn:s> <urn:p> <urn:o> <urn:g:2> .\n"
+    "<urn:s> <urn:p> <urn:o> <urn:g:1> .\n"
+    "<urn:s> <urn:p> <urn:o> <urn:g:1> .\n"
+    '<urn:s> <urn:p> "x" <urn:g:1> .\n'
+)
+
+
+def test_read_graphs_groups_by_graph_in_iri_order(tmp_path):
+    from rekg.core.errors import UsageError
+    from rekg.remote.push import read_graphs
+
+    path = tmp_path / "two.nq"
+    path.write_text(TWO_GRAPHS)
+    graphs = read_graphs(path)
+    assert list(graphs) == ["urn:g:1", "urn:g:2"]
+    assert [len(t) for t in graphs.values()] == [2, 1]  # the repeated quad once
+    path.write_text(TWO_GRAPHS + "<urn:s> <urn:p> <urn:o> .\n")
+    with pytest.raises(UsageError) as refused:
+        read_graphs(path)
+    assert refused.value.message == (
+        f"cannot push {path} graph by graph: it has triples in the default graph"
+    )
+
+
+def test_a_graph_failing_names_the_graphs_pushed_before_it(tmp_path):
+    """Each graph is PUT and counted on its own; the second graph's PUT fails: the error
+    names the step and the graph, and says which graphs were pushed."""
+    from rekg.remote.push import push_graphs
+
+    path = tmp_path / "two.nq"
+    path.write_text(TWO_GRAPHS)
+
+    def respond(rec):
+        if rec.path.startswith("/store") and "urn%3Ag%3A2" in rec.path:
+            return Canned(500, b"disk full")
+        if rec.path.startswith("/store"):
+            return Canned(204)
+        return count_answer(2)
+
+    with LoopbackServer(respond) as fake, pytest.raises(PushFailed) as failed:
+        push_graphs(path, GraphStore(fake.url + "/store"), Endpoint(fake.url + "/query"))
+    assert failed.value.message == (
+        "push failed at step 1 (PUT chunk 1/1 into <urn:g:2>): PUT "
+        f"{fake.url}/store?graph=urn%3Ag%3A2: HTTP 500: disk full; <urn:g:2> was not changed"
+    )
+    assert failed.value.remedy == (
+        "graph 2 of 2 failed; the graphs before it were pushed (<urn:g:1>): push again"
+    )
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("PUT", "/store?graph=urn%3Ag%3A1"),
+        ("POST", "/query"),
+        ("PUT", "/store?graph=urn%3Ag%3A2"),
+    ]

@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from rekg.core.namespaces import ID, REKG
+from rekg.core.namespaces import ID, REKG, SOURCE_GRAPH
 from rekg.serve.app import App
 from rekg.serve.data import ASSERTED_GRAPH, INFERRED_GRAPH
 
@@ -139,12 +139,19 @@ def test_construct_and_describe_as_rdf(app, served, media_type):
     assert sparql_get(app, construct, SPARQL_JSON).status == 406
 
 
-def test_dataset_graphs(app, served):
-    """Default graph: the closure; named graphs: the asserted graph and the closure."""
+def test_dataset_graphs(app, served, built):
+    """Default graph: the closure; named graphs: the asserted graph, the closure, and the
+    article's source graph (as many triples as its lines in dist/rekg.nq)."""
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     doc = json.loads(sparql_get(app, count.replace("SELECT", "SELECT ?g")).body)
     counts = {b["g"]["value"]: int(b["n"]["value"]) for b in doc["results"]["bindings"]}
-    assert counts == {ASSERTED_GRAPH: len(served.asserted), INFERRED_GRAPH: len(served.closure)}
+    article = str(SOURCE_GRAPH["china-sea-rare-earths"])
+    assert counts == {
+        ASSERTED_GRAPH: len(served.asserted),
+        INFERRED_GRAPH: len(served.closure),
+        article: built.files["rekg.nq"].count(f"<{article}> .\n".encode()),
+    }
+    assert counts[article] > 2000
     # an inferred triple: in the default graph, not in the asserted graph
     assert json.loads(sparql_get(app, INVERSE).body)["boolean"] is True
     asserted_only = sparql_get(app, INVERSE, **{"default-graph-uri": ASSERTED_GRAPH})

@@ -115,7 +115,8 @@ def build(
 def export_to(out: Path, loaded: Loaded, reasoned: Reasoned, catalogue, answers):
     """Write the dist/ files into a staging folder that replaces `out` once every file is
     written. The closure is the asserted graph plus the kept entailments (which hold no
-    blank nodes), so its sorted lines are a merge, not a second sort."""
+    blank nodes), so its sorted lines are a merge, not a second sort; the source graphs
+    (rekg.trig, rekg.nq) are positions in the asserted lines (export.named)."""
     asserted = export.Dump.of(loaded.as_written())
     entailed = reasoned.entailed_quads()
     closure = asserted.merged(export.Dump.of(entailed))

@@ -13,11 +13,24 @@ def cmd_push(args) -> int:
     from rekg.graph.cache import is_fresh
     from rekg.remote.endpoint import DEFAULT_TIMEOUT, Endpoint, auth_from, check_timeout
     from rekg.remote.gsp import DEFAULT, GraphStore
-    from rekg.remote.push import DATASETS, name, push, services_for
+    from rekg.remote.push import DATASETS, NAMED_DATASETS, name, push, services_for
 
     project = project_of(args)
     store_url = check_url(args.store, "--store")
-    graph = DEFAULT if args.default else check_iri(args.graph, "--graph")
+    named = args.dataset in NAMED_DATASETS
+    if named and (args.graph is not None or args.default):
+        flag = "--default" if args.default else "--graph"
+        raise UsageError(
+            f"{flag} cannot be used with --dataset {args.dataset}: each source goes into "
+            "its own named graph, https://w3id.org/rekg/graph/source/SLUG",
+            remedy=f"drop {flag}",
+        )
+    if not named and args.graph is None and not args.default:
+        raise UsageError(
+            f"--dataset {args.dataset} needs --graph IRI or --default",
+            remedy="push into a named graph: --graph https://w3id.org/rekg/dist/rekg-inferred.ttl",
+        )
+    graph = None if named else DEFAULT if args.default else check_iri(args.graph, "--graph")
     if args.chunk_size < 1:
         raise UsageError(f"--chunk-size {args.chunk_size}: must be at least 1")
     timeout = check_timeout(DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
@@ -45,6 +58,11 @@ def cmd_push(args) -> int:
         if args.verbose:
             print(f"rekg push: {step}", file=sys.stderr)
 
+    how = {"put": "replaced", "replace": "swapped", "append": "appended"}[mode]
+    if named:
+        return _push_graphs(
+            args, path, shown, store_url, auth, timeout, endpoint, mode, how, progress
+        )
     result = push(
         path,
         GraphStore(store_url, auth, timeout),
@@ -55,7 +73,6 @@ def cmd_push(args) -> int:
         args.body_format,
         progress,
     )
-    how = {"put": "replaced", "replace": "swapped", "append": "appended"}[mode]
     requests = f"{result.requests} request{'s' * (result.requests != 1)}"
     print(
         f"rekg push: {result.triples} triples of {shown} {how} into {name(graph)} at "
@@ -63,6 +80,51 @@ def cmd_push(args) -> int:
         f"triples ({result.seconds:.2f} s)",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _push_graphs(args, path, shown, store_url, auth, timeout, endpoint, mode, how, progress):
+    """--dataset sources: every named graph of the file into the graph of its name."""
+    from rekg.core.namespaces import SOURCE_GRAPH
+    from rekg.remote.gsp import GraphStore
+    from rekg.remote.push import push_graphs, stale_graphs
+
+    results = push_graphs(
+        path,
+        GraphStore(store_url, auth, timeout),
+        endpoint,
+        mode,
+        args.chunk_size,
+        args.body_format,
+        progress,
+    )
+    for graph, result in results:
+        print(
+            f"rekg push: <{graph}>: {result.triples} triples {how}; verified: it holds "
+            f"{result.counted} triples",
+            file=sys.stderr,
+        )
+    triples = sum(r.triples for _, r in results)
+    requests = sum(r.requests for _, r in results)
+    seconds = sum(r.seconds for _, r in results)
+    count = len(results)
+    print(
+        f"rekg push: {count} graph{'s' * (count != 1)} of {shown} ({triples} triples) {how} "
+        f"at {store_url} in {requests} request{'s' * (requests != 1)}; each verified "
+        f"({seconds:.2f} s)",
+        file=sys.stderr,
+    )
+    if mode != "append":
+        stale = stale_graphs(endpoint, str(SOURCE_GRAPH), [g for g, _ in results])
+        if stale:
+            listed = " ".join(f"<{g}>" for g in stale)
+            print(
+                f"rekg push: note: the store also holds {len(stale)} source graph"
+                f"{'s' * (len(stale) != 1)} that {shown} does not (a source since removed?): "
+                f"{listed}; drop {'them' if len(stale) != 1 else 'it'} with SPARQL Update "
+                "DROP GRAPH",
+                file=sys.stderr,
+            )
     return EXIT_OK
 
 
@@ -76,8 +138,12 @@ def register(add) -> None:
         help="the Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
         "http://127.0.0.1:3030/ds/data (Fuseki)",
     )
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--graph", metavar="IRI", help="write into this named graph")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="write into this named graph (--dataset inferred or asserted: this or --default)",
+    )
     where.add_argument("--default", action="store_true", help="write into the default graph")
     how = p.add_mutually_exclusive_group()
     how.add_argument(
@@ -91,10 +157,14 @@ def register(add) -> None:
     )
     p.add_argument(
         "--dataset",
-        choices=["inferred", "asserted"],
+        choices=["inferred", "asserted", "sources"],
         default="inferred",
         help="inferred: dist/rekg-inferred.ttl, what the stored queries are written for "
-        "(default); asserted: dist/rekg.nt, for a store that reasons itself",
+        "(default); asserted: dist/rekg.nt, for a store that reasons itself; sources: "
+        "every named graph of dist/rekg.nq (one a source, "
+        "https://w3id.org/rekg/graph/source/SLUG) into the graph of its name, each "
+        "replaced (or with --replace swapped, with --append added to) and verified on its "
+        "own (no --graph or --default)",
     )
     p.add_argument("--dist", metavar="DIR", help="read the dataset from DIR instead of dist/")
     p.add_argument(

@@ -144,20 +144,22 @@ class Dump:
     def __len__(self) -> int:
         return len(self.lines)
 
-    def write(self, format_name: str, out) -> None:
-        """The graph in one of formats.RDF_FORMATS, written to a binary file object."""
+    def write(self, format_name: str, out, prefixes: dict | None = None) -> None:
+        """The graph in one of formats.RDF_FORMATS, written to a binary file object;
+        `prefixes` (Turtle, JSON-LD): the project's unless given."""
         if format_name == "ntriples":
             lines = self.lines
             for start in range(0, len(lines), _PIECE):
                 out.write(b"\n".join(lines[start : start + _PIECE]) + b"\n")
         elif format_name in _FORMATS:
-            ox.serialize(self.quads, out, format=_FORMATS[format_name], prefixes=_PREFIXES)
+            prefixes = _PREFIXES if prefixes is None else dict(sorted(prefixes.items()))
+            ox.serialize(self.quads, out, format=_FORMATS[format_name], prefixes=prefixes)
         else:
             raise ValueError(format_name)
 
-    def serialize(self, format_name: str) -> bytes:
+    def serialize(self, format_name: str, prefixes: dict | None = None) -> bytes:
         buffer = io.BytesIO()
-        self.write(format_name, buffer)
+        self.write(format_name, buffer, prefixes)
         return buffer.getvalue()
 
     def stats(self) -> Stats:

@@ -9,7 +9,12 @@ Three ways to write the target graph:
   before the swap leaves the target as it was.
 - `--append`: POST every chunk.
 Every POST names its graph (`?graph=` or `?default`): a bare POST asks the store to create a
-new graph (Oxigraph does exactly that)."""
+new graph (Oxigraph does exactly that).
+
+A dataset of named graphs (dist/rekg.nq, the claims by source) is pushed graph by graph,
+each into the graph of its own name, in the order of their IRIs, each written and verified
+as above (`push_graphs`). Each graph is replaced on its own, the set of them is not: a
+failure leaves the graphs before it pushed and says so."""
 
 import contextlib
 import hashlib
@@ -28,7 +33,9 @@ BODY_FORMATS = {  # name -> (media type, pyoxigraph format attribute)
 DATASETS = {  # what to push -> the file of dist/ that holds it
     "inferred": "rekg-inferred.ttl",
     "asserted": "rekg.nt",
+    "sources": "rekg.nq",
 }
+NAMED_DATASETS = {"sources"}  # pushed graph by graph, each into the graph of its name
 DEFAULT_CHUNK = 50_000
 
 # Where each store keeps its query and update services, given its Graph Store endpoint;
@@ -77,6 +84,27 @@ def read_dataset(path: Path) -> list:
         return list(dict.fromkeys(q.triple for q in quads))
     except (SyntaxError, OSError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
+
+
+def read_graphs(path: Path) -> dict[str, list]:
+    """The distinct triples of each named graph of an N-Quads file, by graph IRI in IRI
+    order. A triple in the default graph is refused: it has no graph to go into."""
+    import pyoxigraph as ox
+
+    if not path.name.endswith(".nq"):
+        raise UsageError(f"cannot push {path} graph by graph: not N-Quads")
+    graphs: dict[str, dict] = {}
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise UsageError(
+                    f"cannot push {path} graph by graph: it has triples in the default graph",
+                    remedy="push it with --dataset inferred or asserted, or rebuild dist/",
+                )
+            graphs.setdefault(quad.graph_name.value, {})[quad.triple] = None
+    except (SyntaxError, OSError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    return {name: list(graphs[name]) for name in sorted(graphs)}
 
 
 def chunks(triples: list, size: int) -> list[list]:
@@ -177,6 +205,70 @@ def push(
     own) runs the counts and the MOVE."""
     start = time.perf_counter()
     triples = read_dataset(path)
+    return push_triples(
+        triples, store, endpoint, graph, mode, chunk_size, body_format, progress, start
+    )
+
+
+def push_graphs(
+    path: Path,
+    store: GraphStore,
+    endpoint: Endpoint,
+    mode: str = "put",
+    chunk_size: int = DEFAULT_CHUNK,
+    body_format: str = "ntriples",
+    progress=None,
+) -> list[tuple[str, PushResult]]:
+    """Upload every named graph of the N-Quads file `path` into the store's graph of the
+    same name, one after the other in IRI order, each as `push` does (and verified by its
+    own count). A failure names the graph and the graphs already pushed."""
+    graphs = read_graphs(path)
+    results = []
+    for i, (graph, triples) in enumerate(graphs.items(), 1):
+        try:
+            results.append(
+                (
+                    graph,
+                    push_triples(
+                        triples, store, endpoint, graph, mode, chunk_size, body_format, progress
+                    ),
+                )
+            )
+        except (PushFailed, DataError) as exc:
+            before = ", ".join(f"<{g}>" for g, _ in results) or "none"
+            exc.remedy = (
+                f"graph {i} of {len(graphs)} failed; the graphs before it were pushed "
+                f"({before}): push again"
+            )
+            raise
+    return results
+
+
+def stale_graphs(endpoint: Endpoint, prefix: str, pushed) -> list[str]:
+    """The store's graphs under `prefix` that are not among `pushed` (a source since
+    removed); [] when the store cannot say."""
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+    try:
+        rows = endpoint.select(query)
+    except RemoteError:
+        return []
+    names = {str(row["g"]) for row in rows.rows if row.get("g") is not None}
+    return sorted(n for n in names - set(pushed) if n.startswith(prefix))
+
+
+def push_triples(
+    triples: list,
+    store: GraphStore,
+    endpoint: Endpoint,
+    graph: str | None,
+    mode: str = "put",
+    chunk_size: int = DEFAULT_CHUNK,
+    body_format: str = "ntriples",
+    progress=None,
+    start: float | None = None,
+) -> PushResult:
+    """`push` of triples already read (pyoxigraph triples, distinct)."""
+    start = time.perf_counter() if start is None else start
     bodies = [serialize(c, body_format) for c in chunks(triples, chunk_size)]
     media_type = BODY_FORMATS[body_format][0]
     steps = _Steps(progress)

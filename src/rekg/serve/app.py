@@ -35,6 +35,8 @@ _STATIC_TYPES = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
     ".md": "text/markdown",
     ".svg": "image/svg+xml",
 }
@@ -236,7 +238,7 @@ class App:
                 examples.append({"name": name, "summary": query.summary, "text": text})
             page = self.env.get_template("serve_sparql.html.j2").render(
                 examples=examples,
-                graphs=[ASSERTED_GRAPH, INFERRED_GRAPH],
+                graphs=[ASSERTED_GRAPH, INFERRED_GRAPH, *self.data.source_graphs()],
                 prefixes=sorted(PREFIXES.items()),
             )
             self._cache["query-page"] = page.encode("utf-8")

@@ -3,18 +3,23 @@ for resource descriptions and parameter lookup) and the same as a pyoxigraph sto
 SPARQL), plus the VoID description.
 
 The store's dataset: the default graph is the closure (so a query gives the answers
-`rekg query` gives), and two named graphs hold the asserted graph and the closure, for
-queries that want to tell stated from inferred."""
+`rekg query` gives), two named graphs hold the asserted graph and the closure, for
+queries that want to tell stated from inferred, and one named graph a source,
+`https://w3id.org/rekg/graph/source/<slug>` (as in dist/rekg.nq), holds its claims and
+what it states as fact, for queries that ask which source says what (`GRAPH ?g`)."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
 from rekg.core.engines import Engine
-from rekg.core.namespaces import BASE, ONTOLOGY_IRI, REKG, bind_prefixes
+from rekg.core.namespaces import BASE, ONTOLOGY_IRI, REKG, SOURCE_GRAPH, bind_prefixes
 from rekg.core.project import Project
+from rekg.export.dump import Dump
 from rekg.export.files import dataset_sizes, void_description
+from rekg.export.named import NamedGraphs
 from rekg.graph.cache import is_fresh
 from rekg.graph.rdfio import parse_file
 from rekg.ingest.load import load_project
@@ -22,6 +27,7 @@ from rekg.pipeline import reason_checked
 
 ASSERTED_GRAPH = BASE + "graph/asserted"
 INFERRED_GRAPH = BASE + "graph/inferred"
+SOURCES_FILE = "rekg.nq"  # the source graphs, loaded as they are
 
 
 @dataclass
@@ -35,7 +41,11 @@ class ServedData:
     _hash_index: dict | None = None
 
     @classmethod
-    def from_graphs(cls, asserted: Graph, closure: Graph, void: Graph, void_turtle=None):
+    def from_graphs(
+        cls, asserted: Graph, closure: Graph, void: Graph, void_turtle=None, sources=None
+    ):
+        """`sources`: the source graphs, as dist/rekg.nq (its path or its bytes) or a
+        NamedGraphs; made from `asserted` when not given."""
         store = ox.Store()
         closure_nt = closure.serialize(format="nt", encoding="utf-8")
         store.load(closure_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
@@ -45,6 +55,14 @@ class ServedData:
             format=ox.RdfFormat.N_TRIPLES,
             to_graph=ox.NamedNode(ASSERTED_GRAPH),
         )
+        if sources is None:
+            sources = NamedGraphs.of(asserted)
+        if isinstance(sources, NamedGraphs):
+            sources = sources.serialize("nquads")  # parsed by the store: no Python terms
+        if isinstance(sources, Path):
+            store.load(path=str(sources), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.load(sources, format=ox.RdfFormat.N_QUADS)
         return cls(asserted, closure, void, store, void_turtle)
 
     @classmethod
@@ -53,17 +71,27 @@ class ServedData:
         (without writing dist/: serving never changes the project)."""
         dist = project.dist
         names = ("rekg.ttl", "rekg-inferred.ttl", "void.ttl")
-        if all(is_fresh(project, dist / name) for name in names):
+        if all(is_fresh(project, dist / name) for name in (*names, SOURCES_FILE)):
             graphs = []
             for name in names:
                 graph = bind_prefixes(Graph())
                 parse_file(dist / name, graph, project.relative(dist / name))
                 graphs.append(graph)
-            return cls.from_graphs(*graphs, (dist / "void.ttl").read_bytes())
+            void_turtle = (dist / "void.ttl").read_bytes()
+            return cls.from_graphs(*graphs, void_turtle, dist / SOURCES_FILE)
         loaded = load_project(project, engine=engine)
         closure = reason_checked(loaded, engine).closure
-        void = void_description(loaded.graph, closure, dataset_sizes(loaded.graph, closure))
-        return cls.from_graphs(loaded.graph, closure, void)
+        asserted = Dump.of(loaded.graph)
+        named = NamedGraphs.of(asserted)
+        sizes = dataset_sizes(asserted, closure, named)
+        void = void_description(asserted, closure, sizes, named)
+        return cls.from_graphs(loaded.graph, closure, void, sources=named)
+
+    def source_graphs(self) -> list[str]:
+        """The IRIs of the source graphs the store holds, in order."""
+        prefix = str(SOURCE_GRAPH)
+        names = (g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(name for name in names if name.startswith(prefix))
 
     def knows(self, iri: URIRef) -> bool:
         return (iri, None, None) in self.asserted or (None, None, iri) in self.asserted

@@ -45,7 +45,15 @@ from rekg.site.source import METADATA, SIZE, about, coverage, modality_counts, s
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
-DIST_FILES = ("rekg.ttl", "rekg.nt", "rekg.jsonld", "rekg-inferred.ttl", "void.ttl")
+DIST_FILES = (
+    "rekg.ttl",
+    "rekg.nt",
+    "rekg.jsonld",
+    "rekg-inferred.ttl",
+    "void.ttl",
+    "rekg.trig",
+    "rekg.nq",
+)
 # deployment files, copied into site/ (and kept identical in the repository's deploy/)
 DEPLOY = {
     ".htaccess": "deploy.htaccess",
