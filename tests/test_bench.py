@@ -37,7 +37,7 @@ def test_the_grown_graph_passes_every_check_on_both_engines(grown, tmp_path):
     root, _ = grown
     project = Project(root)
     fast = build(project, tmp_path / "fast", engine="fast")
-    claims = 99 + 2 * CLAIMS_PER_SOURCE
+    claims = 100 + 2 * CLAIMS_PER_SOURCE
     assert fast.files["void.ttl"].count(f'"{claims} claims"@en'.encode()) == 1
     observations = len({s for s in fast.loaded.graph.subjects() if "/id/obs/gen-" in str(s)})
     assert observations == 2 * OBSERVATIONS_PER_SOURCE

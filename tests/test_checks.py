@@ -45,7 +45,7 @@ def test_a_relation_asserted_and_denied_is_reported(scratch):
     # claim 89 denies Singapore holds mineral resources; add a claim that asserts a
     # sub-property of it, which the check must catch through rdfs:subPropertyOf*
     text += """
-- n: 100
+- n: 101
   quote: "it plays an outsized role in China’s regional strategy"
   subject: singapore
   predicate: holdsSignificantDepositsOf
@@ -59,7 +59,7 @@ def test_a_relation_asserted_and_denied_is_reported(scratch):
         if f.check == "queries/checks/asserted-and-denied.rq"
     ]
     assert [(f.focus, f.path) for f in found] == [
-        ("claim:china-sea-rare-earths-100", "rekg:holdsSignificantDepositsOf")
+        ("claim:china-sea-rare-earths-101", "rekg:holdsSignificantDepositsOf")
     ]
     assert "china-sea-rare-earths-089 denies it as fact" in found[0].message
 

@@ -28,7 +28,10 @@ def test_every_stored_query_gives_the_local_rows(pushed, built, graph, inferred)
     for name, local in built.answers.items():
         assert remote[name].variables == local.variables, name
         assert remote[name].as_tuples() == local.as_tuples(), name  # terms and order
-        assert len(local) > 0, name
+    # the questions that compare sources are empty on the article alone; the corpus tests
+    # (test_corpus_questions.py) give them rows
+    empty = {name for name, rows in built.answers.items() if not rows}
+    assert empty == {"contradictions", "corroboration"}
 
 
 @pytest.mark.store
