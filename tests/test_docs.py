@@ -238,3 +238,45 @@ def test_make_targets_shown_in_the_docs_exist():
                     if target not in targets:
                         missing.append(f"{path.relative_to(ROOT)}:{n}: make {target}")
     assert not missing, "not targets of the Makefile:\n" + "\n".join(missing)
+
+
+def shown_commands(program: str):
+    """(place, words) of every `program ...` line of the ```sh blocks, continuations joined."""
+    for path in markdown_files():
+        for info, first, lines in split_blocks(path)[1]:
+            if info != "sh":
+                continue
+            joined, start = "", first
+            for n, line in enumerate(lines, start=first):
+                if not joined:
+                    start = n
+                joined += line.rstrip("\\").rstrip() + " " if line.endswith("\\") else line
+                if line.endswith("\\"):
+                    continue
+                words = shlex.split(joined, comments=True)
+                joined = ""
+                if words and words[0] in (program, f".venv/bin/{program}"):
+                    yield f"{path.relative_to(ROOT)}:{start}", words[1:]
+
+
+def test_every_rekg_command_shown_in_the_docs_is_accepted_by_the_cli():
+    """Commands shown in ```sh blocks (placeholders for a store's URL, say) are not run, but
+    each must be one the command line accepts as written: its command and options exist."""
+    from rekg.cli.main import parser
+
+    shown = list(shown_commands("rekg"))
+    assert len(shown) >= 30
+    refused = []
+    for where, words in shown:
+        try:
+            parser().parse_args(words)
+        except SystemExit:
+            refused.append(f"{where}: rekg {' '.join(words)}")
+    assert refused == []
+
+
+def test_a_command_the_cli_refuses_is_caught():
+    from rekg.cli.main import parser
+
+    with pytest.raises(SystemExit):
+        parser().parse_args(["query", "--no-such-option"])
