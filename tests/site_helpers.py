@@ -116,3 +116,12 @@ def dead_links(site: Path) -> list[str]:
                 if missing:
                     dead.append(f"{page}: {href}")
     return dead
+
+
+def tree(root) -> dict:
+    """Every file under `root` by its relative path, with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rekg.site.render import publish
 
 from .conftest import copy_project, run_cli
-from .site_helpers import BASE, REKG, SVG, dead_links, parse_html
+from .site_helpers import BASE, REKG, SVG, dead_links, parse_html, tree
 
 # ---------------------------------------------------------------- escaping, determinism, CLI
 
@@ -63,13 +63,6 @@ def test_two_publishes_are_byte_identical(project, built, tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
     publish(project, first, built.out)
     publish(project, second, built.out)
-
-    def tree(root):
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        }
 
     one, two = tree(first), tree(second)
     assert sorted(one) == sorted(two) and len(one) > 800

@@ -11,7 +11,7 @@ import yaml
 from rdflib import Graph, URIRef
 
 from .corpus import SECOND, with_second_source
-from .site_helpers import BASE, dead_links, parse_html, resolve
+from .site_helpers import BASE, dead_links, parse_html, resolve, tree
 
 # one publish, with the build it needs first, takes a few seconds
 pytestmark = pytest.mark.slow
@@ -345,13 +345,6 @@ def test_two_publishes_are_byte_identical(published, tmp_path):
     project, first, dist = published
     second = tmp_path / "again"
     assert publish(project, second, dist).built is False
-
-    def tree(root):
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        }
 
     one, two = tree(first), tree(second)
     assert sorted(one) == sorted(two)

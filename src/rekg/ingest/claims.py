@@ -63,16 +63,13 @@ class Names:
         return ", ".join(close) if close else "none close; see data/entities.ttl"
 
 
-def compile_claims(path: Path, display: str, names: Names, sources: dict[str, SourceText]):
-    """Return (graph, findings, places): the claims' triples, the problems found (each with
-    file:line), and for each claim IRI the line it is written on."""
-    graph, findings, places = Graph(), [], {}
-    text = path.read_text(encoding="utf-8")
-    # one parse gives both the nodes (their lines, for the findings) and the values
-    loader = _LOADER(text)
+def read_claim_file(path: Path, display: str):
+    """(root node, document) of a claim file: one parse gives both the nodes (their lines,
+    for findings) and the values. A syntax error names file:line:column."""
+    loader = _LOADER(path.read_text(encoding="utf-8"))
     try:
         root = loader.get_single_node()
-        doc = loader.construct_document(root) if root is not None else {}
+        return root, loader.construct_document(root) if root is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
@@ -83,6 +80,13 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
         ) from None
     finally:
         loader.dispose()
+
+
+def compile_claims(path: Path, display: str, names: Names, sources: dict[str, SourceText]):
+    """Return (graph, findings, places): the claims' triples, the problems found (each with
+    file:line), and for each claim IRI the line it is written on."""
+    graph, findings, places = Graph(), [], {}
+    root, doc = read_claim_file(path, display)
     doc = doc or {}
 
     def problem(line, focus, field, message, check="claim file"):

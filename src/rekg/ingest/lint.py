@@ -31,13 +31,13 @@ from pathlib import Path
 
 import yaml
 
-from rekg.core.errors import InputSyntaxError, UsageError
+from rekg.core.errors import UsageError
 from rekg.core.project import Project
+from rekg.ingest.claims import read_claim_file
 from rekg.ingest.cues import MODALITIES, Clause, Cue, Reading, read_source
 from rekg.ingest.draft import source_slugs
 from rekg.ingest.sources import SourceText
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SHOWN = 70  # characters of a sentence or shared text shown in a finding
 
 
@@ -141,20 +141,7 @@ def lint(project: Project, only: str | None = None) -> LintReport:
 
 
 def _read_claims(path: Path, display: str) -> tuple[str, int, list[_Claim]]:
-    text = path.read_text(encoding="utf-8")
-    loader = _LOADER(text)
-    try:
-        root = loader.get_single_node()
-        doc = loader.construct_document(root) if root is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputSyntaxError(
-            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-            place=f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display,
-            remedy="correct the YAML at that position (indentation, quotes, colons)",
-        ) from None
-    finally:
-        loader.dispose()
+    root, doc = read_claim_file(path, display)
     if not isinstance(doc, dict):
         return "", 1, []
     slug_line, entries_node = 1, None
