@@ -123,6 +123,7 @@ def test_every_example_prints_what_is_shown(example):
     assert shown.replace("\r\n", "\n") == example.output, example.where
 
 
+@pytest.mark.slow  # a dozen commands in a row
 def test_the_walkthrough_runs_in_order_in_a_fresh_copy(tmp_path):
     """docs/walkthrough.md: a researcher adds the test source, drafts, reviews, lints and asks
     the source questions; every step prints exactly what the page shows."""

@@ -20,6 +20,7 @@ def corpus(tmp_path_factory):
     return with_second_source(tmp_path_factory.mktemp("corpus"))
 
 
+@pytest.mark.slow  # pySHACL on the reference engine
 @pytest.mark.parametrize("engine", list(Engine))
 def test_two_sources_that_disagree_validate(corpus, engine):
     report = validate(load_project(corpus, engine=engine), engine)

@@ -343,6 +343,7 @@ REFUSED_OPTIONS = [
 ]
 
 
+@pytest.mark.slow  # a process for each of the refusals
 @pytest.mark.parametrize(("setup", "slug", "options", "message"), REFUSED_OPTIONS)
 def test_a_refused_option_writes_nothing(scratch, note, setup, slug, options, message):
     setup(scratch)
