@@ -250,9 +250,8 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
         licence=site.link(void.value(dataset, DCTERMS.license), "index.html")
         if void.value(dataset, DCTERMS.license) is not None
         else None,
-        citation=CITATION.format(
-            year=time.gmtime(0).tm_year if False else "2026", version=__version__
-        ),
+        # a fixed year, not the clock's: two publishes must give the same bytes
+        citation=CITATION.format(year="2026", version=__version__),
         sources=[
             {
                 "link": site.link(s, "index.html"),
