@@ -25,8 +25,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install rekg with its dependencies
 
-system-packages: ## install the Debian packages when missing (graphviz, chromium)
-	scripts/ensure-system-packages.sh graphviz chromium
+system-packages: ## install the Debian packages when missing (graphviz, chromium, virtuoso-opensource)
+	scripts/ensure-system-packages.sh graphviz chromium virtuoso-opensource
 
 build: $(STAMP) ## validate, reason, run every stored query, export to dist/
 	$(REKG) build --summary

@@ -2,9 +2,10 @@
 # Install the Debian packages rekg needs beyond PyPI, only when missing:
 #   graphviz  (dot)      the supply-chain diagram of `rekg publish`
 #   chromium             the real-browser test (tests/test_browser.py)
+#   virtuoso-opensource  the Virtuoso 7.2 store the store tests push to and query
 # Usage: scripts/ensure-system-packages.sh graphviz chromium
 set -euo pipefail
-declare -A COMMAND=([graphviz]=dot [chromium]=chromium)
+declare -A COMMAND=([graphviz]=dot [chromium]=chromium [virtuoso-opensource]=virtuoso-t)
 missing=()
 for package in "$@"; do
   command -v "${COMMAND[$package]:-$package}" >/dev/null 2>&1 || missing+=("$package")
