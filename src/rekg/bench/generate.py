@@ -4,9 +4,13 @@ actors, events, evidence with a quote and a position selector standing verbatim 
 source's text), new actors and events per source, and reference observations.
 
 The claims are variations of the article's own: each generated claim copies one article
-claim's relation, modality, negation, speaker, time frame and counterpart, so the grown
-graph passes the same shapes and checks and gives the reasoner the same kind of work. Its
-quote is the article's quote with the report and item number appended, which makes it
+claim's property, object, modality, negation, speaker, time frame and counterpart, so the
+grown graph passes the same shapes and checks and gives the reasoner the same kind of
+work. Like a real corpus, each generated report speaks mostly of actors of its own (a
+generated company stands in for the article's subject) and restates a few of the article's
+relations word for word (CORROBORATING), so that the questions comparing sources
+(corroboration, claims-vs-reference) grow with what sources share, not with every claim.
+Its quote is the article's quote with the report and item number appended, which makes it
 unique in its generated source text. The generated triples are written as Turtle files
 (one triple a line) under data/generated/, with each source's text and metadata under
 data/sources/: every *.ttl under data/ is part of the graph (contract.md)."""
@@ -29,6 +33,11 @@ from rekg.ingest.sources import CONTEXT
 R = Namespace(str(REKG._NS))  # open: the ontology declares terms the code never names
 
 CLAIMS_PER_SOURCE = 50
+# How many claims of each generated source restate one of the article's relations as it is
+# (its subject kept); the others give it to one of the source's own actors. A corpus where
+# every report restated only the article's hundred claims would make every relation
+# corroborated by every source, an answer that grows with the square of nothing real.
+CORROBORATING = 2
 OBSERVATIONS_PER_SOURCE = 12
 # Only the first few generated sources carry reference tables: reference data comes in a few
 # editions and does not grow with the number of sources, and claims-vs-reference pairs every
@@ -71,12 +80,41 @@ def templates(closure_or_graph) -> list[dict]:
         } ORDER BY ?claim ?p ?o""",
         engine=Engine.REFERENCE,
     )
+    # A claim's subject can be given to a generated company when its property is one of
+    # actors (rdfs:domain rekg:Actor, on it or a super-property): a company is an actor.
+    of_actors = {
+        row["p"]
+        for row in select(
+            closure_or_graph,
+            """PREFIX rekg: <https://w3id.org/rekg/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf*/rdfs:domain rekg:Actor }""",
+            engine=Engine.REFERENCE,
+        ).rows
+    }
     by_claim: dict = {}
     for row in rows.rows:
         entry = by_claim.setdefault(row["claim"], {"quote": str(row["quote"]), "pairs": []})
         if row["p"] not in _OWN:
             entry["pairs"].append((row["p"], row["o"]))
+    for entry in by_claim.values():
+        values = dict(entry["pairs"])
+        entry["subject"] = values.get(RDF.subject)
+        entry["of_actors"] = values.get(RDF.predicate) in of_actors
     return [by_claim[c] for c in sorted(by_claim)]
+
+
+def own_actor(k: int, subject: URIRef) -> URIRef:
+    """The generated company that stands in for `subject` in report k: one per subject, so
+    that two relations of the article stay two relations of the report."""
+    return ID[f"gen-actor-{k:05d}-{str(subject).rsplit('/', 1)[-1]}"]
+
+
+def retold(pick: dict, k: int) -> list:
+    """The (predicate, object) pairs of a generated claim that tells `pick`'s relation of one
+    of report k's own actors."""
+    actor = own_actor(k, pick["subject"])
+    return [(p, actor if p == RDF.subject else o) for p, o in pick["pairs"]]
 
 
 def plain_triple(pairs):
@@ -95,7 +133,14 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
     """(slug, text, turtle lines) of generated source number k."""
     slug = f"gen-{k:05d}"
     source = SOURCE[slug]
-    picks = [tmpl[rng.randrange(len(tmpl))] for _ in range(CLAIMS_PER_SOURCE)]
+    retellable = [t for t in tmpl if t["of_actors"] and t["subject"] is not None]
+    picks = [tmpl[rng.randrange(len(tmpl))] for _ in range(CORROBORATING)] + [
+        retellable[rng.randrange(len(retellable))] for _ in range(CLAIMS_PER_SOURCE - CORROBORATING)
+    ]
+    pairs = [p["pairs"] for p in picks[:CORROBORATING]] + [
+        retold(p, k) for p in picks[CORROBORATING:]
+    ]
+    actors = sorted({own_actor(k, p["subject"]) for p in picks[CORROBORATING:]})
     sentences = [f"{p['quote']} (report {k}, item {i + 1})" for i, p in enumerate(picks)]
     text = (
         f"Generated report {k} on rare earths in Southeast Asia.\n"
@@ -118,6 +163,19 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
         (company, RDF.type, R.Company),
         (company, RDFS.label, Literal(f"Generated company {k}", lang="en")),
         (company, SKOS.definition, Literal(f"A company named in generated report {k}.", lang="en")),
+        *(
+            triple
+            for actor in actors
+            for triple in (
+                (actor, RDF.type, R.Company),
+                (
+                    actor,
+                    RDFS.label,
+                    Literal(f"Actor {actor.rsplit('-', 1)[-1]} of generated report {k}", lang="en"),
+                ),
+                (actor, SKOS.definition, Literal(f"An actor of generated report {k}.", lang="en")),
+            )
+        ),
         (event, RDF.type, R.ContextEvent),
         (event, DCTERMS.source, Literal(f"Generated report {k}, chronology")),
         (event, RDFS.label, Literal(f"Generated event {k}", lang="en")),
@@ -125,7 +183,7 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
     ):
         add(f"{nt(s)} {nt(p)} {nt(o)} .")
     offset = text.index("\n") + 1
-    for i, (pick, sentence) in enumerate(zip(picks, sentences, strict=True), start=1):
+    for i, (said, sentence) in enumerate(zip(pairs, sentences, strict=True), start=1):
         claim = URIRef(f"https://w3id.org/rekg/id/claim/{slug}-{i:03d}")
         start, end = offset, offset + len(sentence)
         offset = end + 2  # the full stop and the line break
@@ -136,10 +194,10 @@ def source_files(k: int, rng: random.Random, tmpl: list[dict]):
         add(f'{c} <{R.sourceOrder}> "{i}"^^<{XSD.integer}> .')
         add(f"{c} <{PROV.wasDerivedFrom}> {nt(source)} .")
         add(f"{c} <{R.about}> {nt(company)} .")
-        for p, o in pick["pairs"]:
+        for p, o in said:
             if p != RDF.type:
                 add(f"{c} {nt(p)} {nt(o)} .")
-        stated = plain_triple(pick["pairs"])
+        stated = plain_triple(said)
         if stated:
             add(" ".join(nt(t) for t in stated) + " .")
         add(f"{c} <{R.evidence}> {ev} .")
