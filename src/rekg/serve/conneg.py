@@ -9,6 +9,7 @@ anything, so the first offer. Media-type parameters other than q are ignored, so
 `text/turtle;charset=utf-8` matches `text/turtle`.
 """
 
+import math
 from dataclasses import dataclass
 
 # How specific a media range is: the more specific range decides an offer's quality.
@@ -33,6 +34,16 @@ class MediaRange:
         return _EXACT if self.subtype == sub else 0
 
 
+def _quality(text: str) -> float:
+    """A q value clamped into 0..1. Not a number at all (float() also reads "nan", which
+    compares false with everything, and "inf") gives the range no weight."""
+    try:
+        q = float(text)
+    except ValueError:
+        return 0.0
+    return min(max(q, 0.0), 1.0) if math.isfinite(q) else 0.0
+
+
 def parse_accept(header: str | None) -> list[MediaRange]:
     """The media ranges of an Accept header; malformed items are skipped, not fatal, since
     clients send odd headers and a server should still answer what it can."""
@@ -46,10 +57,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         for param in fields[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = _quality(value.strip())
         ranges.append(MediaRange(kind, sub, q))
     return ranges
 
