@@ -11,9 +11,15 @@ import yaml
 
 from rekg.core.errors import InputSyntaxError, UsageError
 
+# grlc's naming of parameter variables: ?_name (a string), ?_name_iri, ?_name_integer,
+# ?_name_en (a language tag) and ?_name_xsd_TYPE. grlc reads any other suffix as a language
+# tag (?_x_date gives "..."@date), so the bare _decimal, _boolean, _date and _string are
+# refused rather than read one way here and another way by grlc.
 _PARAM = re.compile(
-    r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|boolean|date|string|en))?\b"
+    r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*)"
+    r"(?:_(iri|integer|en|xsd_(?:integer|decimal|boolean|date|string)|decimal|boolean|date|string))?\b"
 )
+_NOT_GRLC = {"decimal", "boolean", "date", "string"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,16 @@ def parse_query_file(path: Path, group: str, display: str | None = None) -> Stor
     for match in _PARAM.finditer(text):
         underscores, name, kind = match.groups()
         variable = match.group(0)[1:]
+        if kind in _NOT_GRLC:
+            line = text.count("\n", 0, match.start()) + 1
+            raise InputSyntaxError(
+                f"parameter variable ?{variable}: grlc reads the suffix _{kind} as a language "
+                f'tag ("..."@{kind}), not as xsd:{kind}',
+                place=f"{display}:{line}",
+                remedy=f"write ?{underscores}{name}_xsd_{kind}, which grlc and rekg both read "
+                f"as an xsd:{kind} literal",
+            )
+        kind = kind.removeprefix("xsd_") if kind else kind
         if name in seen:
             continue
         seen.add(name)
