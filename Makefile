@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed-stamp
 REKG    := $(BIN)/rekg
 
 .DEFAULT_GOAL := all
-.PHONY: all help install system-packages build validate reason queries answers publish serve bench test check lint format clean
+.PHONY: all help install system-packages yasgui grlc build validate reason queries answers publish serve bench test check lint format clean
 
 all: build ## set up .venv, build dist/ and say where the answers are
 
@@ -28,6 +28,12 @@ install: $(STAMP) ## create .venv and install rekg with its dependencies
 system-packages: ## install the Debian packages when missing (graphviz, chromium, virtuoso-opensource)
 	scripts/ensure-system-packages.sh graphviz chromium virtuoso-opensource
 
+yasgui: ## vendor the pinned YASGUI editor for the query pages (npm ci once, then offline)
+	scripts/vendor-yasgui.sh
+
+grlc: ## install grlc into its own .venv-grlc/ for tests/test_grlc.py (PyPI once, then offline)
+	PYTHON=$(PYTHON) scripts/ensure-grlc.sh
+
 build: $(STAMP) ## validate, reason, run every stored query, export to dist/
 	$(REKG) build --summary
 
@@ -43,20 +49,20 @@ queries: $(STAMP) ## list the stored queries
 answers: $(STAMP) ## rewrite queries/questions/*.expected.csv from the current data (review the diff)
 	$(REKG) answers --write
 
-publish: $(STAMP) ## render the static site into site/ (needs graphviz)
+publish: $(STAMP) yasgui ## render the static site into site/ (needs graphviz, and YASGUI vendored)
 	scripts/ensure-system-packages.sh graphviz
 	$(REKG) publish
 
-serve: $(STAMP) ## serve site/ and the live graph on http://127.0.0.1:8000
+serve: $(STAMP) yasgui ## serve site/ and the live graph (YASGUI at /sparql) on http://127.0.0.1:8000
 	$(REKG) serve
 
 bench: $(STAMP) ## run the benchmark (bench/results.json and a Markdown table)
 	$(REKG) bench
 
-test: $(STAMP) system-packages ## run the whole test suite (installs Debian packages it needs)
+test: $(STAMP) system-packages yasgui grlc ## run the whole test suite (installs what it needs: Debian packages, YASGUI, grlc)
 	$(BIN)/python -m pytest -q
 
-check: $(STAMP) ## run the fast part of the suite (no slow, browser or store tests), under a minute
+check: $(STAMP) yasgui ## run the fast part of the suite (no slow, browser or store tests), under a minute
 	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser and not store"
 
 lint: $(STAMP) ## check code style with ruff and the layers contract with import-linter

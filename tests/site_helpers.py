@@ -72,11 +72,16 @@ class Tree(HTMLParser):
 
 
 def parse_html(path: Path) -> Node:
+    return parse_html_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_html_text(text: str, where: str) -> Node:
+    """A page given as text (a server's answer); `where` names it in a failure."""
     tree = Tree()
-    tree.feed(path.read_text(encoding="utf-8"))
+    tree.feed(text)
     tree.close()
-    assert tree.errors == [], f"{path}: {tree.errors[:3]}"
-    assert tree.current is tree.root, f"{path}: <{tree.current.tag}> never closed"
+    assert tree.errors == [], f"{where}: {tree.errors[:3]}"
+    assert tree.current is tree.root, f"{where}: <{tree.current.tag}> never closed"
     return tree.root
 
 

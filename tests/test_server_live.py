@@ -113,7 +113,15 @@ def test_rekg_serve_bad_usage():
 
     result = run_cli("serve", "--timeout", "0")
     assert result.returncode == 2
-    assert "--timeout, --row-cap and --max-body must be positive" in result.stderr
+    assert result.stderr == (
+        "rekg: --timeout must be positive, not 0\n  fix: for example --timeout 10.0 (the default)\n"
+    )
+    result = run_cli("serve", "--queue", "-1")
+    assert result.returncode == 2
+    assert "rekg: --queue must be 0 or more, not -1\n" in result.stderr
+    result = run_cli("serve", "--query-memory", "0")
+    assert result.returncode == 2
+    assert "rekg: --query-memory must be positive, not 0\n" in result.stderr
     result = run_cli("serve", "--site", "/no/such/site")
     assert result.returncode == 2
     assert "no site folder at /no/such/site" in result.stderr

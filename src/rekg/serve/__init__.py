@@ -2,6 +2,9 @@
 loopback: the site, every resource by content negotiation, a read-only SPARQL 1.1
 Protocol endpoint and the stored questions as an API with an OpenAPI description.
 
-app.py routes requests (`App`, `make_server`); http.py holds requests, responses and
-errors; sparql.py the protocol endpoint; conneg.py the Accept parser; openapi.py the
-API's description; data.py the served graphs (`ServedData`)."""
+app.py routes requests (`App`); server.py is the socket side (`make_server`: read timeout,
+connection cap); http.py holds requests, responses and errors; sparql.py the protocol
+endpoint; pool.py runs each query in a worker process (worker.py, evaluating with
+evaluate.py) that can be killed at its deadline; limits.py the limits (`Limits`);
+conneg.py the Accept parser; openapi.py the API's description; data.py the served graphs
+(`ServedData`)."""

@@ -10,11 +10,8 @@ names. The 303 dance belongs to w3id.org's redirect in front of the published si
 
 import json
 import mimetypes
-import sys
 import threading
-import traceback
 from collections import OrderedDict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from rdflib import URIRef
@@ -24,8 +21,12 @@ from rekg.core.formats import HTML_MEDIA_TYPE, RDF_FORMATS
 from rekg.core.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from rekg.serve.conneg import negotiate
 from rekg.serve.data import ASSERTED_GRAPH, INFERRED_GRAPH, ServedData
-from rekg.serve.http import REASONS, HttpError, Request, Response, error_response
+from rekg.serve.http import HttpError, Request, Response, error_response
+from rekg.serve.limits import Limits
+from rekg.serve.server import NOSNIFF, make_server
 from rekg.serve.sparql import Endpoint, QueryRequest, protocol_request
+
+__all__ = ["App", "make_server"]  # make_server lives in server.py; imported from here too
 
 RESOURCE_OFFERS = [HTML_MEDIA_TYPE] + [f.media_type for f in RDF_FORMATS]
 _BY_EXTENSION = {"html": HTML_MEDIA_TYPE} | {f.extension: f.media_type for f in RDF_FORMATS}
@@ -41,6 +42,18 @@ _STATIC_TYPES = {
     ".svg": "image/svg+xml",
 }
 _API_OFFERS = ["application/sparql-results+json", "application/json", "text/csv"]
+# the package's own stylesheet and scripts (YASGUI among them, once vendored), served at
+# /static/ when the published site does not have them: the SPARQL page needs them even
+# without a site
+_PACKAGE_STATIC = Path(__file__).resolve().parent.parent / "static"
+# The SPARQL page runs YASGUI from this server only, and talks to this endpoint only. Its
+# scripts are files (no inline script, no eval); 'unsafe-inline' styles because YASGUI and
+# CodeMirror write style attributes as they lay out the editor and the result table.
+QUERY_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def _templates():
@@ -70,28 +83,33 @@ def negotiate_or_406(accept: str | None, offers: list[str], what: str, remedy: s
 
 
 class App:
-    def __init__(
-        self,
-        data: ServedData,
-        site: Path | None = None,
-        catalogue=None,
-        timeout: float = 10.0,
-        row_cap: int = 10000,
-        max_body: int = 1 << 20,
-    ):
+    """`limits`: the fields of Limits to change (timeout=5, max_queries=2, ...)."""
+
+    def __init__(self, data: ServedData, site: Path | None = None, catalogue=None, **limits):
         self.data = data
         self.site = site.resolve() if site is not None and site.is_dir() else None
         self.catalogue = catalogue or {}
-        self.endpoint = Endpoint(data.store, timeout, row_cap)
-        self.max_body = max_body
+        self.limits = Limits(**limits)
+        self.endpoint = Endpoint(data.store, self.limits)
+        self.max_body = self.limits.max_body
         self.env = _templates()
         self._cache = {}
         self._answers = OrderedDict()  # stored-query answers, oldest first
         self._lock = threading.Lock()
 
     # --- the one entry point --------------------------------------------------------
+    def start(self, wait: float = 600.0) -> None:
+        """Start the query workers now, and wait until they hold the graph (`rekg serve`
+        does this before it says it listens); otherwise they start with the first queries."""
+        self.endpoint.pool.start(wait)
+
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.endpoint.close()
+
     def handle(self, request: Request) -> Response:
         try:
+            check_path(request.path)
             if len(request.body) > self.max_body:
                 raise HttpError(
                     413,
@@ -103,6 +121,9 @@ class App:
             response = error_response(error, request.accept)
         except RekgError as error:  # bad parameter values and the like: the client's to fix
             response = error_response(HttpError(400, error.message, error.remedy), request.accept)
+        response.headers.setdefault(*NOSNIFF)
+        if (response.content_type or "").startswith(HTML_MEDIA_TYPE):
+            response.headers.setdefault("Content-Security-Policy", QUERY_PAGE_CSP)
         if request.method == "HEAD":
             response.headers.setdefault("Content-Length", str(len(response.body)))
             response.body = b""
@@ -214,16 +235,14 @@ class App:
         query = protocol_request(request)
         if query is None:
             if negotiate(request.accept, [HTML_MEDIA_TYPE, "application/json"]) == HTML_MEDIA_TYPE:
-                return Response(
-                    200, self._query_page(), "text/html; charset=utf-8", {"Vary": "Accept"}
-                )
+                headers = {"Vary": "Accept", "Content-Security-Policy": QUERY_PAGE_CSP}
+                return Response(200, self._query_page(), "text/html; charset=utf-8", headers)
             raise HttpError(
                 400,
                 "the request has no query",
                 remedy="give ?query=SELECT ... (or open /sparql in a browser)",
             )
-        outcome = self.endpoint.run(query)
-        return self.endpoint.respond(outcome, request.accept)
+        return self.endpoint.answer(query, request.accept)
 
     def _query_page(self) -> bytes:
         if "query-page" not in self._cache:
@@ -334,9 +353,8 @@ class App:
         key = (name, tuple(sorted((v, t.n3()) for v, t in bindings.items())), media_type)
         cached = self._answers.get(key)
         if cached is None:
-            outcome = self.endpoint.run(QueryRequest(bind(query.text, bindings)))
             accept = "text/csv" if media_type == "text/csv" else "application/sparql-results+json"
-            response = self.endpoint.respond(outcome, accept)
+            response = self.endpoint.answer(QueryRequest(bind(query.text, bindings)), accept)
             if media_type == "application/json":
                 response.content_type = "application/json"
             cached = (response.body, response.content_type, dict(response.headers))
@@ -351,15 +369,25 @@ class App:
     def _site_file(self, path: str) -> Path | None:
         if self.site is None:
             return None
-        target = (self.site / path.lstrip("/")).resolve()
-        if not target.is_relative_to(self.site):
+        try:
+            target = (self.site / path.lstrip("/")).resolve()
+            if not target.is_relative_to(self.site):
+                return None
+            if target.is_dir():
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except OSError:  # a name too long for the file system is a page that is not there
             return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
 
     def _static(self, path: str, accept: str | None = None) -> Response:
         target = self._site_file(path)
+        if target is None and path.startswith("/static/"):
+            try:
+                packaged = (_PACKAGE_STATIC / path[len("/static/") :]).resolve()
+                if packaged.is_relative_to(_PACKAGE_STATIC) and packaged.is_file():
+                    target = packaged
+            except OSError:  # as in _site_file
+                pass
         if target is None:
             if path in ("/", "/index.html"):
                 return Response(200, self._home(), "text/html; charset=utf-8")
@@ -395,90 +423,23 @@ class App:
         )
 
 
+def check_path(path: str) -> None:
+    """400 for a path that no resource can have: a control character (%00, %0A, ...) or
+    percent-encoded bytes that are not UTF-8 (Request.make keeps those as surrogates)."""
+    for position, char in enumerate(path):
+        if char < " " or char == "\x7f" or "\udc80" <= char <= "\udcff":
+            byte = ord(char) - 0xDC00 if char >= "\udc80" else ord(char)
+            raise HttpError(
+                400,
+                f"the path holds the byte %{byte:02X} after {path[:position]!r}, which no "
+                "resource name has",
+                remedy="remove it: paths are percent-encoded UTF-8 without control characters",
+            )
+
+
 def _local(term) -> str | None:
     """The server path of a project IRI, to link it; None for anything else."""
     text = str(term)
     if isinstance(term, URIRef) and text.startswith(BASE):
         return "/" + text[len(BASE) :].split("#")[0]
     return None
-
-
-# --- the socket ---------------------------------------------------------------------
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # headers and body go out in separate writes: without this, Nagle's algorithm and the
-    # client's delayed ACK hold each keep-alive response back by some 40 ms
-    disable_nagle_algorithm = True
-    server_version = "rekg"
-    app: App = None
-    quiet = False
-
-    def _serve(self):
-        try:
-            response = self._answer()
-        except Exception:  # a bug of ours, not the client's: logged here, never sent
-            traceback.print_exc(file=sys.stderr)
-            response = Response(
-                500, b'{"status": 500, "error": "internal error"}\n', "application/json"
-            )
-        self.send_response(response.status, REASONS.get(response.status))
-        if response.content_type:
-            self.send_header("Content-Type", response.content_type)
-        for key, value in response.headers.items():
-            if key.lower() != "content-length":
-                self.send_header(key, value)
-        length = response.headers.get("Content-Length", str(len(response.body)))
-        self.send_header("Content-Length", length)
-        if response.status == 413:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if response.body and self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    def _answer(self) -> Response:
-        app = self.app
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            self.close_connection = True
-            return error_response(
-                HttpError(
-                    411, "chunked request bodies are not accepted", remedy="send a Content-Length"
-                ),
-                headers.get("accept"),
-            )
-        try:
-            length = int(headers.get("content-length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            return error_response(HttpError(400, "bad Content-Length"), headers.get("accept"))
-        if length > app.max_body:
-            # refused unread: the connection closes, so the body is never taken in
-            return error_response(
-                HttpError(
-                    413,
-                    f"the request body ({length} bytes) is over {app.max_body} bytes",
-                    remedy="send a shorter query",
-                ),
-                headers.get("accept"),
-            )
-        body = self.rfile.read(length) if length else b""
-        request = Request.make(self.command, self.path, headers, body)
-        return app.handle(request)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
-
-    def log_message(self, format, *args):
-        if not self.quiet:
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
-
-def make_server(app: App, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
-    handler = type("Handler", (_Handler,), {"app": app, "quiet": quiet})
-    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
-    server = server_class((host, port), handler)
-    server.daemon_threads = True
-    return server

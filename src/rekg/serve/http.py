@@ -23,7 +23,9 @@ class Request:
         parts = urlsplit(target)
         return cls(
             method.upper(),
-            unquote(parts.path),
+            # bytes that are not UTF-8 are kept (as surrogates) for App.handle to refuse,
+            # rather than turned into U+FFFD and looked up
+            unquote(parts.path, errors="surrogateescape"),
             parse_qs(parts.query, keep_blank_values=True),
             {k.lower(): v for k, v in (headers or {}).items()},
             body,
@@ -70,6 +72,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    408: "Request Timeout",
     411: "Length Required",
     413: "Content Too Large",
     415: "Unsupported Media Type",
