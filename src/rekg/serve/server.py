@@ -170,6 +170,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
+    def __getattr__(self, name):
+        # Any other method (TRACE, CONNECT, QUERY, ...) reaches the app too, which answers
+        # 405 with Allow and a JSON error, instead of http.server's 501 HTML page
+        # (Schemathesis checks it: tests/test_schemathesis.py).
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
     def log_message(self, format, *args):
         if not self.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")

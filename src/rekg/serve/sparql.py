@@ -16,6 +16,7 @@ Safe by default:
 """
 
 import re
+import threading
 import time
 from functools import lru_cache
 from urllib.parse import parse_qs
@@ -137,6 +138,12 @@ def protocol_request(request: Request) -> QueryRequest | None:
     )
 
 
+# rdflib's SPARQL parser (pyparsing) keeps state between calls: two threads parsing at once
+# fail with errors such as "postParse2() missing 1 required positional argument", which
+# the endpoint would send as a 400 for a valid query (found by tests/test_load.py).
+_PARSING = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def reaches_outside(text: str, held: frozenset) -> str | None:
     """Why the query would fetch or read something outside the dataset, or None."""
@@ -147,7 +154,8 @@ def reaches_outside(text: str, held: frozenset) -> str | None:
     from rdflib.plugins.sparql.parserutils import CompValue
 
     try:
-        tree = parseQuery(text)
+        with _PARSING:
+            tree = parseQuery(text)
     except ParseException as exc:
         raise HttpError(400, f"the query does not parse: {exc}", remedy="fix the syntax") from None
     except Exception as exc:  # rdflib's parser raises several kinds on bad input

@@ -1,0 +1,56 @@
+"""Schemathesis (PyPI), an independent API tester, run against the server's own OpenAPI
+description (/api/openapi.json) over a real socket: every operation with generated
+parameters, every check it has (no server error, status codes and content types as
+documented, responses that match their schemas, 405 for undeclared methods ...). Its own
+command line is used, as a user would run it, with a fixed seed so that a failure replays."""
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from rekg.serve.app import make_server
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+@pytest.fixture(scope="module")
+def live(app):
+    server = make_server(app, "127.0.0.1", 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.store
+@pytest.mark.slow
+def test_schemathesis_finds_nothing_against_the_openapi_description(live, tmp_path):
+    done = subprocess.run(
+        [
+            str(SCHEMATHESIS),
+            "run",
+            f"{live}/api/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            "25",
+            "--seed",
+            "16",
+            "--request-timeout",
+            "30",
+            "--generation-database",
+            ":memory:",
+            "--no-color",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert "Selected: 18/18" in done.stdout
+    assert "No issues found" in done.stdout
