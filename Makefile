@@ -75,4 +75,4 @@ format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff check --fix src tests
 
 clean: ## remove dist/, site/ and caches (keeps .venv)
-	rm -rf dist site .pytest_cache .ruff_cache
+	rm -rf dist site .dist.*.new .site.*.new .pytest_cache .ruff_cache

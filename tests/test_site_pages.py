@@ -156,7 +156,7 @@ def test_landing_page_embeds_the_dataset_description_and_lists_downloads(site, v
     for row in table.find_all("tr")[1:]:
         cells = row.find_all("td")
         listed[cells[0].text()] = (int(cells[1].text()), cells[2].text())
-    dist = sorted(p.name for p in built.out.iterdir())
+    dist = sorted(p.name for p in built.out.iterdir() if not p.name.startswith("."))
     assert sorted(listed) == dist
     for name, (size, digest) in listed.items():
         data = (site / "dist" / name).read_bytes()

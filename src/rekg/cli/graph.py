@@ -64,14 +64,22 @@ def cmd_reason(args) -> int:
     from rekg.pipeline import write_inferred
 
     project = project_of(args)
-    reasoned, target = write_inferred(
-        project, Path(args.out) if args.out else None, engine=args.engine
-    )
+    done = write_inferred(project, Path(args.out) if args.out else None, engine=args.engine)
+    reasoned, shown = done.reasoned, project.relative(done.target)
+    how = "wrote" if done.written else "unchanged:"
     print(
         f"rekg reason: {len(reasoned.inferred)} entailments about the project's resources; "
-        f"wrote {project.relative(target)} ({len(reasoned.closure)} triples)",
+        f"{how} {shown} ({len(reasoned.closure)} triples)",
         file=sys.stderr,
     )
+    if done.dropped:
+        folder = project.relative(done.target.parent)
+        print(
+            f"rekg reason: {folder}/ held a build of other inputs; so as not to leave "
+            f"{', '.join(done.dropped)} beside a closure they do not describe, {folder}/ now "
+            "holds the closure alone; run 'rekg build' to write every file",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -1,9 +1,7 @@
 """Where a project's files live, and how outputs are written atomically."""
 
 import os
-import shutil
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,41 +54,31 @@ def find_project(start: str | os.PathLike | None = None) -> Project:
     )
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where the system tells it (changing
+    it to read it races with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename, so readers never see a
     half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes it private; a normal write would not
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def staged_dir(target: Path, keep: tuple[str, ...] = ()):
-    """Yield a fresh staging folder beside `target`; on success it replaces `target` with
-    two renames, on any error it is removed and `target` stays as it was. Files named in
-    `keep` are carried over from the old folder when the new one lacks them."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
-    stage.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
-    try:
-        yield stage
-        for name in keep:
-            old = target / name
-            if old.exists() and not (stage / name).exists():
-                shutil.copy2(old, stage / name)
-        retired = None
-        if target.exists():
-            retired = target.with_name(f".{target.name}.old.{os.getpid()}")
-            os.replace(target, retired)
-        os.replace(stage, target)
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -19,6 +19,8 @@ class Finding:
     message: str
     check: str = ""  # which shape or check found it
     severity: str = "Violation"
+    # the statements behind the problem, each "file:line: what is written there"
+    because: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Report:
             if f.path:
                 lines.append(f"  path:    {f.path}")
             lines.append(f"  message: {f.message}")
+            lines.extend(f"  because: {line}" for line in f.because)
             if f.check:
                 lines.append(f"  check:   {f.check}")
         count = len(set(self.findings))

@@ -6,4 +6,5 @@ built them.
 dump.py sorts and serializes triples deterministically (`Dump`); named.py cuts the
 asserted Dump into one named graph a source (`NamedGraphs`); files.py decides what goes
 in each file (`write_files`, `void_description`, `checksums`); sink.py writes each file
-on a thread of its own while hashing it."""
+on a thread of its own while hashing it; swap.py puts a whole folder (dist/, site/) in
+place of the old one in one step, and removes what killed runs left (`replaced`)."""

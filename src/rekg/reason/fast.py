@@ -10,7 +10,7 @@ entailments and the inconsistency messages are the same (tests/test_parity.py):
   sub-property chains they need; scm-cls's owl:Nothing under every class), computed here
   on the small schema;
 - it reports no inconsistencies, so the rules owlrl reports (cax-dw, cax-adc, prp-pdw,
-  eq-diff1, cls-nothing2) are checked here on the closure, with owlrl's wording."""
+  eq-diff1, cls-nothing2) are checked on the closure (conflicts.py), with owlrl's wording."""
 
 import tempfile
 from collections import defaultdict
@@ -24,6 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rekg.core.namespaces import ID, OA
 from rekg.graph.quads import Quads
 from rekg.graph.store import from_ox, to_ox
+from rekg.reason.conflicts import NOTHING, find_conflicts
 from rekg.reason.model import Reasoned, error_findings, keep, nothing_finding
 
 _SKIPPED = {str(p) for p in (OA.exact, OA.prefix, OA.suffix, OA.start, OA.end)}
@@ -109,61 +110,6 @@ def _nothing_is_everything(closure: set) -> set:
     return {(m, RDF.type, c) for m in members for c in classes}
 
 
-def _rdf_list(head, first, rest) -> list:
-    items, seen = [], set()
-    while head in first and head not in seen:
-        seen.add(head)
-        items.append(first[head])
-        head = rest.get(head, RDF.nil)
-    return items
-
-
-def inconsistencies(closure: set) -> tuple[list[str], list]:
-    """owlrl's messages for the rules it reports, and the members of owl:Nothing."""
-    types = defaultdict(set)
-    by_pred = defaultdict(set)
-    first, rest = {}, {}
-    for s, p, o in closure:
-        if p == RDF.type:
-            types[o].add(s)
-        elif p == RDF.first:
-            first[s] = o
-        elif p == RDF.rest:
-            rest[s] = o
-        by_pred[p].add((s, o))
-    messages = []
-
-    def error(message):
-        if message not in messages:
-            messages.append(message)
-
-    for c1, c2 in sorted(by_pred[OWL.disjointWith]):
-        for x in sorted(types[c1] & types[c2]):
-            error(f"Disjoint classes {c1} and {c2} have a common individual {x}")
-    for axiom in sorted(types[OWL.AllDisjointClasses]):
-        for _, members in sorted(pair for pair in by_pred[OWL.members] if pair[0] == axiom):
-            classes = _rdf_list(members, first, rest)
-            for i, cl1 in enumerate(classes[:-1]):
-                for z in sorted(types[cl1]):
-                    for cl2 in classes[i + 1 :]:
-                        if z in types[cl2]:
-                            error(f"Disjoint classes {cl1} and {cl2} have a common individual {z}")
-    for p1, p2 in sorted(by_pred[OWL.propertyDisjointWith]):
-        for x, y in sorted(by_pred[p1] & by_pred[p2]):
-            error(f"Erroneous usage of disjoint properties {p1} and {p2} on {x} and {y}")
-    different = by_pred[OWL.differentFrom]
-    for s, o in sorted(by_pred[OWL.sameAs]):
-        if s != o and ((s, o) in different or (o, s) in different):
-            error(
-                "'sameAs' and 'differentFrom' cannot be used on the same subject-object "
-                f"pair: ({s}, {o})"
-            )
-    nothing = sorted(types[OWL.Nothing])
-    for c in nothing:
-        error(f"{c} is defined of type 'Nothing'")
-    return messages, nothing
-
-
 def reason_fast(asserted: Quads, places: dict) -> Reasoned:
     work = reasoning_input(asserted)
     core, satellites = split_satellites(work)
@@ -178,7 +124,9 @@ def reason_fast(asserted: Quads, places: dict) -> Reasoned:
         literal_source = core
     closure |= _relevant(derived, closure)
     closure |= _nothing_is_everything(closure)
-    messages, nothing = inconsistencies(closure)
+    conflicts = find_conflicts(closure)
+    nothing = [c.terms[0] for c in conflicts if c.rule == NOTHING]
+    messages = [c.owlrl_message() for c in conflicts]
     findings = error_findings(messages) + [nothing_finding(m, places) for m in nothing]
     literals = {from_ox(t.object) for t in literal_source if isinstance(t.object, ox.Literal)}
     # in the order found, each satellite's together: sorting them for the export, and
@@ -197,7 +145,9 @@ def reason_fast(asserted: Quads, places: dict) -> Reasoned:
             quad = ox.Quad(s, p, o)
             if quad not in asserted:
                 entailed[quad] = None
-    return Reasoned(findings=findings, asserted=asserted, entailed=list(entailed))
+    return Reasoned(
+        findings=findings, asserted=asserted, entailed=list(entailed), conflicts=conflicts
+    )
 
 
 def _relevant(derived, closure) -> set:
@@ -392,4 +342,4 @@ def satellite_closure(satellites: dict, closure: set) -> list | None:
     return out
 
 
-__all__ = ["reason_fast", "reasoning_input", "inconsistencies", "URIRef"]
+__all__ = ["reason_fast", "reasoning_input", "URIRef"]

@@ -17,13 +17,24 @@ _TRIVIAL = {RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equiva
 class Reasoned:
     """`closure`: the asserted triples plus the kept entailments; `inferred`: the kept
     entailments alone (rdflib Graphs, made on first use when the fast engine reasoned);
-    `findings`: inconsistencies. `store` is the closure as a pyoxigraph Store for queries,
+    `findings`: inconsistencies, as the reasoner words them, and `conflicts` the same as
+    values (reason.conflicts), for explain.py to trace back. `store` is the closure as a pyoxigraph Store for queries,
     and `closure_quads()` the closure's triples as written, for the exports."""
 
-    def __init__(self, closure=None, inferred=None, findings=None, *, asserted=None, entailed=None):
+    def __init__(
+        self,
+        closure=None,
+        inferred=None,
+        findings=None,
+        *,
+        asserted=None,
+        entailed=None,
+        conflicts=None,
+    ):
         self._closure = closure
         self._inferred = inferred
         self.findings = findings if findings is not None else []
+        self.conflicts = conflicts if conflicts is not None else []
         self._asserted = asserted  # Quads, fast engine only
         self._entailed = entailed  # list of ox.Quad, fast engine only
         self._store = None

@@ -6,6 +6,7 @@ from rdflib.namespace import OWL, RDF
 
 from rekg.core.namespaces import OA, bind_prefixes
 from rekg.core.report import Finding, short
+from rekg.reason.conflicts import find_conflicts
 from rekg.reason.model import Reasoned, keep
 
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
@@ -61,4 +62,4 @@ def reason_owlrl(graph: Graph, places: dict) -> Reasoned:
         closure.add(triple)
     for triple in inferred:
         closure.add(triple)
-    return Reasoned(closure, inferred, findings)
+    return Reasoned(closure, inferred, findings, conflicts=find_conflicts(work))

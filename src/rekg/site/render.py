@@ -20,7 +20,8 @@ from rekg.core.engines import Engine
 from rekg.core.errors import DataError, UsageError
 from rekg.core.formats import RDF_FORMATS
 from rekg.core.namespaces import BASE, ONTOLOGY_IRI, REKG, bind_prefixes
-from rekg.core.project import Project, staged_dir
+from rekg.core.project import Project
+from rekg.export.swap import replaced
 from rekg.graph.cache import is_fresh
 from rekg.graph.rdfio import parse_file, serialize
 from rekg.ingest.sources import SourceText
@@ -61,6 +62,12 @@ DEPLOY = {
     "rekg-nginx.conf": "deploy.nginx.conf",
     "rekg-conneg.js": "deploy.conneg.js",
 }
+# YASGUI, vendored into the package by scripts/vendor-yasgui.sh (pinned by
+# vendor/yasgui/package-lock.json), copied into every site: the query pages load nothing
+# from a CDN. The site's own scripts beside it, also files: no inline script anywhere.
+YASGUI = STATIC / "yasgui"
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+SCRIPTS = ("rekg-query.js",)
 CITATION = "The rekg contributors ({year}). rekg: China and Southeast Asia on rare earths, version {version}. https://w3id.org/rekg/id/dataset"
 
 
@@ -115,6 +122,7 @@ def publish(
     out = out or project.root / "site"
     dist = dist or project.dist
     _check_out(project, out, dist)
+    yasgui = vendored_yasgui()  # before any work: a missing editor stops the publish at once
     result = PublishResult(out)
     start = time.perf_counter()
     catalogue = load_catalogue(project.queries)
@@ -138,9 +146,11 @@ def publish(
     files = render(
         project, dist, asserted, closure, void, ontology, shapes, catalogue, answers, draw
     )
+    files.update(yasgui)
+    files = dict(sorted(files.items()))
     result.seconds["render"] = round(time.perf_counter() - start, 3)
     start = time.perf_counter()
-    with staged_dir(out) as stage:
+    with replaced(out) as stage:  # site/ is never missing nor half written
         for name, data in files.items():
             target = stage / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +162,21 @@ def publish(
     for message in result.warnings:
         warn(message)
     return result
+
+
+def vendored_yasgui(folder: Path | None = None) -> dict[str, bytes]:
+    """The site's copy of YASGUI by its site path; a UsageError naming the command that
+    vendors it when it is missing."""
+    folder = folder or YASGUI
+    missing = [name for name in YASGUI_FILES if not (folder / name).is_file()]
+    if missing:
+        raise UsageError(
+            f"YASGUI, the SPARQL editor of the query pages, is not vendored: "
+            f"{folder / missing[0]} is missing",
+            remedy="run scripts/vendor-yasgui.sh (it installs the pinned @zazuko/yasgui "
+            "with npm ci), or make publish",
+        )
+    return {f"static/yasgui/{name}": (folder / name).read_bytes() for name in YASGUI_FILES}
 
 
 def _check_out(project: Project, out: Path, dist: Path) -> None:
@@ -196,6 +221,8 @@ def render(project, dist, asserted, closure, void, ontology, shapes, catalogue, 
     drawn = diagrams(site, claims) if draw else {}
     files.update(drawn)
     files["static/rekg.css"] = (STATIC / "rekg.css").read_bytes()
+    for name in SCRIPTS:
+        files[f"static/{name}"] = (STATIC / name).read_bytes()
     for name, template in DEPLOY.items():
         files[name] = (TEMPLATES / template).read_bytes()
 
