@@ -5,12 +5,15 @@ import hashlib
 import random
 import unicodedata
 
+import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
+from rekg.core.errors import InputSyntaxError
 from rekg.core.namespaces import CLAIM, ID, OA, REKG, SOURCE
+from rekg.ingest import files
 from rekg.ingest.claims import Names, compile_claims
 
 SOURCE_TXT = "data/sources/china-sea-rare-earths.txt"
@@ -204,3 +207,56 @@ def test_no_blank_nodes_in_claims(loaded):
         if str(triple[0]).startswith(str(CLAIM)):
             g.add(triple)
     assert all(isinstance(t, (URIRef, Literal)) for triple in g for t in triple)
+
+
+# --- reading claim files: both YAML parsers refuse alike ---------------------------------
+
+TAG_REFUSED = (
+    "is not allowed: a claim file holds plain values (text, numbers, true/false, lists and "
+    "mappings), and a tag is never constructed or run\n"
+    "  fix: remove the tag; if the value is text that starts with '!', put it in quotes"
+)
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        (
+            "x: !!python/object/apply:os.system [ls]\n",
+            f"c.yaml:1:4: YAML tag !!python/object/apply:os.system {TAG_REFUSED}",
+        ),
+        ("x: !custom 1\n", f"c.yaml:1:4: YAML tag !custom {TAG_REFUSED}"),
+        (
+            # the column counts characters, though libyaml reports the offset in bytes
+            "quote: “q” \x07\n",
+            "c.yaml:1:12: character U+0007 is not allowed in YAML\n"
+            "  fix: remove the character (control characters other than tab and newline cannot "
+            "be written in YAML; write it as an escape such as \\t inside double quotes)",
+        ),
+        (
+            "a: &a [*a]\n",
+            "c.yaml:1:4: the YAML aliases here refer to a value from inside itself\n"
+            "  fix: write the values out instead of aliases (*name) of anchors (&name) that "
+            "hold aliases themselves",
+        ),
+        (
+            "a: b: c\n",
+            "c.yaml:1:5: YAML syntax error: mapping values are not allowed {}\n"
+            "  fix: correct the YAML at that position (indentation, quotes, colons)",
+        ),
+    ],
+)
+def test_both_yaml_parsers_refuse_alike(monkeypatch, loader, text, error):
+    """libyaml's parser is used where it is installed, PyYAML's own elsewhere: the same
+    refusals at the same places (only a syntax error's wording is the parser's own)."""
+    monkeypatch.setattr(files, "LOADER", getattr(yaml, loader))
+    with pytest.raises(InputSyntaxError) as caught:
+        files.parse_yaml(text, "c.yaml", "a claim file")
+    wording = {"CSafeLoader": "in this context", "SafeLoader": "here"}[loader]
+    assert str(caught.value) == error.format(wording)
+
+
+def test_claim_files_are_read_with_libyaml_where_it_is_installed():
+    assert yaml.__with_libyaml__
+    assert files.LOADER is yaml.CSafeLoader

@@ -206,6 +206,40 @@ def test_a_claim_file_that_is_not_yaml_stops_lint(tiny):
     assert result.stderr.startswith("rekg: data/claims/tiny.yaml:3:1: YAML syntax error")
 
 
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "no 'source:' naming the slug of a source text"),
+        ("- a\n- b\n", "no 'source:' naming the slug of a source text"),
+        ("source: [tiny]\nclaims: []\n", "no 'source:' naming the slug of a source text"),
+        (
+            "source: tiny-typo\nclaims: 5\n",
+            "source 'tiny-typo' has no text data/sources/tiny-typo.txt",
+        ),
+    ],
+)
+def test_a_claim_file_of_the_wrong_shape_is_a_finding(tiny, text, message):
+    """An empty file or a list at the top stopped lint with an AttributeError traceback."""
+    (tiny.data / "claims" / "odd.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("lint", "--strict", cwd=tiny.root)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert (
+        f"data/claims/odd.yaml:1: source: {message}; known: china-sea-rare-earths, tiny\n"
+        in result.stdout
+    )
+
+
+def test_a_source_text_that_is_not_utf8_stops_lint_at_its_byte(tiny):
+    (tiny.data / "sources" / "tiny.txt").write_bytes(TINY.encode() + b"caf\xe9\n")
+    result = run_cli("lint", cwd=tiny.root)
+    offset = len(TINY.encode()) + 3
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        f"rekg: data/sources/tiny.txt:5:4: not UTF-8: byte 0xe9 at byte offset {offset}\n"
+        "  fix: convert the text to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8 "
+    )
+
+
 # The article's findings: none. Lint found two pairs of crossing quotes (claim 14 held
 # words of 13, claim 66 words of 67 and 68) and one clause no claim quoted ("This aligns
 # with broader Chinese policy"); the data was fixed (14 contains 13, 66 contains 67 and 68,

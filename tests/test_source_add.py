@@ -523,7 +523,9 @@ def test_source_list_names_a_broken_claims_file(scratch):
 # --- the command line ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("words", [("source",), ("source", "add"), ("source", "list")])
+@pytest.mark.parametrize(
+    "words", [("source",), ("source", "add"), ("source", "rehash"), ("source", "list")]
+)
 def test_every_source_command_has_help(words):
     done = run_cli(*words, "--help")
     assert done.returncode == 0
@@ -534,4 +536,4 @@ def test_source_alone_prints_its_help_and_exits_2():
     done = run_cli("source")
     assert done.returncode == 2
     assert done.stdout.startswith("usage: rekg source [-h] SUBCOMMAND ...")
-    assert "add " in done.stdout and "list " in done.stdout
+    assert "add " in done.stdout and "rehash " in done.stdout and "list " in done.stdout

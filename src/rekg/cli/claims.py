@@ -88,8 +88,10 @@ def register(add) -> None:
         "candidate claim per clause to data/claims/SLUG.yaml, with a suggested modality and "
         "negation and the entities it mentions (as comments), each marked 'draft: true'. "
         "Refuses to replace an existing claim file without --force.",
-        epilog="exit codes: 0 written (or compared); 2 bad usage: an unknown source, or a "
-        "claim file that exists already (without --force), which is left untouched",
+        epilog="exit codes: 0 written (or compared); 2 bad usage or unreadable input: an "
+        "unknown source, a claim file that exists already (without --force), which is left "
+        "untouched, or a source text, claim file or data/entities.ttl that cannot be read "
+        "(not UTF-8, a syntax error), named with its line",
     )
     d.add_argument("slug", metavar="SLUG", help="the source: data/sources/SLUG.txt")
     d.add_argument("--force", action="store_true", help="replace an existing data/claims/SLUG.yaml")

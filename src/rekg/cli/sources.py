@@ -1,5 +1,6 @@
-"""`rekg source add` and `rekg source list`: register a source text with its metadata under
-data/sources/, and list the registered sources."""
+"""`rekg source add`, `rekg source rehash` and `rekg source list`: register a source text
+with its metadata under data/sources/, record the checksum of a text edited on purpose, and
+list the registered sources."""
 
 import argparse
 import sys
@@ -55,6 +56,28 @@ def cmd_add(args) -> int:
     return EXIT_OK
 
 
+def cmd_rehash(args) -> int:
+    from rekg.ingest.registry import rehash_source
+
+    project = project_of(args)
+    done = rehash_source(project, args.slug)
+    text, description = project.relative(done.text), project.relative(done.description)
+    if not done.changed:
+        print(
+            f"rekg source rehash: {text} matches the sha256 recorded in {description} "
+            f"({done.size} bytes); nothing written",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    print(
+        f"rekg source rehash: {text} is now recorded as sha256 {done.new[:12]}… "
+        f"({done.size} bytes), was {done.old[:12]}…; wrote {description}; next: rekg "
+        "validate (checks the claims' quotes against the new text)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_list(args) -> int:
     from rekg.ingest.registry import list_sources, render_sources
 
@@ -63,7 +86,12 @@ def cmd_list(args) -> int:
 
 
 def register(add) -> None:
-    p = add("source", cmd_source, "register a source text (source add) and list them (source list)")
+    p = add(
+        "source",
+        cmd_source,
+        "register a source text (source add), record an edited text's checksum (source "
+        "rehash) and list them (source list)",
+    )
     p.set_defaults(source_help=p.print_help)
     sub = p.add_subparsers(dest="source_command", metavar="SUBCOMMAND")
 
@@ -102,6 +130,21 @@ def register(add) -> None:
         metavar="LANG",
         help="its language, a BCP 47 tag such as en (dcterms:language; also tags rdfs:label)",
     )
+
+    help_text = "record the present checksum of a registered source's edited text"
+    r = sub.add_parser(
+        "rehash",
+        help=help_text,
+        description=help_text
+        + ": rewrite its rekg:sha256 (and dcat:byteSize, where given) in the Turtle file that "
+        "records them, for a text edited on purpose. A build refuses a text whose bytes no "
+        "longer match its recorded checksum; run this, then rekg validate, which checks the "
+        "claims' quotes against the new text.",
+        epilog=EPILOG,
+        formatter_class=_RawEpilog,
+    )
+    r.set_defaults(func=cmd_rehash)
+    r.add_argument("slug", metavar="SLUG", help="the source: src:SLUG, data/sources/SLUG.txt")
 
     help_text = "list the registered sources with their number of claims and drafts"
     lst = sub.add_parser(

@@ -9,13 +9,10 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from rekg.core.errors import InputSyntaxError
 from rekg.core.namespaces import CLAIM, ID, MODALITIES, OA, REKG, SOURCE
 from rekg.core.report import Finding
+from rekg.ingest.files import load_yaml
 from rekg.ingest.sources import SourceText
-
-# libyaml's parser where it is installed (the pure-Python one is ten times slower)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FIELDS = [
     "n",
@@ -65,21 +62,10 @@ class Names:
 
 def read_claim_file(path: Path, display: str):
     """(root node, document) of a claim file: one parse gives both the nodes (their lines,
-    for findings) and the values. A syntax error names file:line:column."""
-    loader = _LOADER(path.read_text(encoding="utf-8"))
-    try:
-        root = loader.get_single_node()
-        return root, loader.construct_document(root) if root is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
-        raise InputSyntaxError(
-            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-            place=where,
-            remedy="correct the YAML at that position (indentation, quotes, colons)",
-        ) from None
-    finally:
-        loader.dispose()
+    for findings) and the values. Unreadable bytes, a syntax error or a YAML tag name
+    file:line:column (InputSyntaxError)."""
+    root, doc = load_yaml(path, display, "a claim file")
+    return root, doc if root is not None else {}
 
 
 def compile_claims(path: Path, display: str, names: Names, sources: dict[str, SourceText]):
@@ -92,15 +78,42 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
     def problem(line, focus, field, message, check="claim file"):
         findings.append(Finding(f"{display}:{line}", focus, field, message, check))
 
-    slug = doc.get("source") if isinstance(doc, dict) else None
-    if not slug or slug not in sources:
+    if not isinstance(doc, dict):
         problem(
-            1, display, "source", f"unknown source {slug!r}; known: {', '.join(sorted(sources))}"
+            _line_of(root, None),
+            display,
+            "",
+            "a claim file is a mapping with 'source:' (the source's slug) and 'claims:' "
+            "(a list of claims), not a single value or a list",
+        )
+        return graph, findings, places
+    slug = doc.get("source")
+    if not isinstance(slug, str) or slug not in sources:
+        problem(
+            _line_of(root, "source"),
+            display,
+            "source",
+            (
+                "no 'source:' naming the source's slug"
+                if slug is None
+                else f"unknown source {slug!r}"
+            )
+            + f"; known: {', '.join(sorted(sources))}",
         )
         return graph, findings, places
     source = sources[slug]
     source_iri = SOURCE[slug]
-    entries = doc.get("claims") or []
+    entries = doc.get("claims")
+    if entries is None:
+        entries = []
+    if not isinstance(entries, list):
+        problem(
+            _line_of(root, "claims"),
+            display,
+            "claims",
+            "'claims:' must be a list of claims, each starting with '- n: NUMBER'",
+        )
+        return graph, findings, places
     nodes = _claim_nodes(root)
     seen: dict[int, int] = {}
     for index, entry in enumerate(entries):
@@ -118,7 +131,7 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
             problem(line, display, "", "each claim must be a mapping of fields")
             continue
         n = entry.get("n")
-        if not isinstance(n, int) or n < 1:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             problem(line, display, "n", "each claim needs a positive integer number n")
             continue
         claim = CLAIM[f"{slug}-{n:03d}"]
@@ -243,6 +256,18 @@ def compile_claims(path: Path, display: str, names: Names, sources: dict[str, So
             draft,
         )
     return graph, findings, places
+
+
+def _line_of(root, key) -> int:
+    """The line of a top-level key of the file (of the file's first value when key is None
+    or not there)."""
+    if root is None:
+        return 1
+    if isinstance(root, yaml.MappingNode):
+        for k, _v in root.value:
+            if getattr(k, "value", None) == key:
+                return k.start_mark.line + 1
+    return root.start_mark.line + 1
 
 
 def _claim_nodes(root):

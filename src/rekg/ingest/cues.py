@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from rekg.core.errors import InputSyntaxError
+from rekg.ingest.files import load_yaml
 from rekg.ingest.sources import SourceText
 
 LEXICON = Path(__file__).with_name("cues.yaml")
@@ -75,15 +74,8 @@ class Lexicon:
     @classmethod
     def read(cls, path: Path = LEXICON) -> "Lexicon":
         display = path.name
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputSyntaxError(
-                f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-                place=f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display,
-                remedy="correct the lexicon's YAML at that position",
-            ) from None
+        _root, data = load_yaml(path, display, "the cue lexicon")
+        data = data or {}
 
         def words(value) -> list[str]:
             return [normalise(str(w)) for w in (value or [])]

@@ -71,12 +71,12 @@ class Draft:
 _NOT_ITEMS = {"Country", "Region", "City", "TimeFrame", "Person", "Organisation", "Company"}
 
 
-def read_entities(path: Path) -> list[Entity]:
+def read_entities(path: Path, display: str) -> list[Entity]:
     """The entities of data/entities.ttl with their rdfs:label and skos:altLabel values and
-    their classes (local names)."""
+    their classes (local names); none when there is no such file."""
     import pyoxigraph as ox
 
-    from rekg.core.errors import InputSyntaxError
+    from rekg.graph.rdfio import parse_turtle
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     alt = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -84,12 +84,9 @@ def read_entities(path: Path) -> list[Entity]:
     base = "https://w3id.org/rekg/id/"
     labels: dict[str, list[str]] = {}
     types: dict[str, list[str]] = {}
-    try:
-        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except SyntaxError as exc:
-        raise InputSyntaxError(str(exc), place=str(path), remedy="correct the Turtle") from None
-    except OSError:
+    if not path.is_file():
         return []
+    triples = parse_turtle(path, display)
     for t in triples:
         s = t.subject
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(base):
@@ -282,14 +279,15 @@ def source_of(project: Project, slug: str) -> SourceText:
             f"unknown source {slug!r}: no data/sources/{slug}.txt; known sources: {known}",
             remedy="give one of the known slugs, or add the source's text first",
         )
-    return SourceText.read(slug, path)
+    return SourceText.read(slug, path, project.relative(path))
 
 
 def draft_source(project: Project, slug: str) -> Draft:
     """The draft claim file of a source, in memory."""
     source = source_of(project, slug)
     reading = read_source(source)
-    mentions = Mentions(read_entities(project.data / "entities.ttl"))
+    entities = project.data / "entities.ttl"
+    mentions = Mentions(read_entities(entities, project.relative(entities)))
     found = candidates(reading, mentions)
     path = project.data / "claims" / f"{slug}.yaml"
     return Draft(slug, path, render(slug, found), tuple(found), len(reading.sentences))
@@ -409,7 +407,7 @@ def evaluate(drafted: list[dict], gold: list[dict], text: str) -> Evaluation:
 
 def compare(project: Project, slug: str) -> tuple[Draft, Evaluation, Path]:
     """Draft a source in memory and evaluate the draft against its existing claim file."""
-    import yaml
+    from rekg.ingest.claims import read_claim_file
 
     draft = draft_source(project, slug)
     if not draft.path.is_file():
@@ -417,8 +415,9 @@ def compare(project: Project, slug: str) -> tuple[Draft, Evaluation, Path]:
             f"no claim file to compare with: {project.relative(draft.path)}",
             remedy=f"draft it first (rekg claims draft {slug}) and review it",
         )
-    doc = yaml.safe_load(draft.path.read_text(encoding="utf-8")) or {}
-    gold = [c for c in (doc.get("claims") or []) if isinstance(c, dict) and "n" in c]
+    _root, doc = read_claim_file(draft.path, project.relative(draft.path))
+    entries = doc.get("claims") if isinstance(doc, dict) else None
+    gold = [c for c in entries or [] if isinstance(c, dict) and "n" in c]
     drafted = [
         {"n": c.n, "quote": c.quote, "modality": c.modality, "negated": c.negated}
         for c in draft.candidates

@@ -114,8 +114,12 @@ def lint(project: Project, only: str | None = None) -> LintReport:
                     display,
                     slug_line,
                     "source",
-                    f"source {slug!r} has no text data/sources/{slug}.txt; "
-                    f"known: {', '.join(known) or 'none'}",
+                    (
+                        f"source {slug!r} has no text data/sources/{slug}.txt"
+                        if slug
+                        else "no 'source:' naming the slug of a source text"
+                    )
+                    + f"; known: {', '.join(known) or 'none'}",
                 )
             )
             continue
@@ -132,7 +136,8 @@ def lint(project: Project, only: str | None = None) -> LintReport:
         )
     summaries = []
     for slug in sorted(by_source):
-        source = SourceText.read(slug, project.data / "sources" / f"{slug}.txt")
+        path = project.data / "sources" / f"{slug}.txt"
+        source = SourceText.read(slug, path, project.relative(path))
         own = _lint_source(source, project.relative(source.path), by_source[slug])
         findings.extend(own[0])
         summaries.append(own[1])
@@ -142,7 +147,7 @@ def lint(project: Project, only: str | None = None) -> LintReport:
 
 def _read_claims(path: Path, display: str) -> tuple[str, int, list[_Claim]]:
     root, doc = read_claim_file(path, display)
-    if not isinstance(doc, dict):
+    if root is None or not isinstance(doc, dict):
         return "", 1, []
     slug_line, entries_node = 1, None
     for key, value in root.value:
@@ -150,9 +155,10 @@ def _read_claims(path: Path, display: str) -> tuple[str, int, list[_Claim]]:
             slug_line = key.start_mark.line + 1
         if key.value == "claims" and isinstance(value, yaml.SequenceNode):
             entries_node = value
+    slug = doc.get("source") if isinstance(doc.get("source"), str) else ""
     entries = doc.get("claims")
     if not isinstance(entries, list) or entries_node is None:
-        return str(doc.get("source") or ""), slug_line, []
+        return slug, slug_line, []
     claims = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -160,7 +166,7 @@ def _read_claims(path: Path, display: str) -> tuple[str, int, list[_Claim]]:
         node = entries_node.value[index]
         lines = {k.value: k.start_mark.line + 1 for k, _v in node.value}
         claims.append(_Claim(display, entry.get("n"), node.start_mark.line + 1, lines, entry))
-    return str(doc.get("source") or ""), slug_line, claims
+    return slug, slug_line, claims
 
 
 def _lint_source(source: SourceText, txt: str, claims: list[_Claim]):

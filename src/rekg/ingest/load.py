@@ -10,13 +10,14 @@ copy: the Store keeps numbers by value, so "5"^^xsd:nonNegativeInteger comes bac
 as "5"^^xsd:integer and "1.50"^^xsd:decimal as "1.5"; SHACL datatypes and the exports
 must see the literals as written."""
 
+import hashlib
 import re
 from collections.abc import MutableMapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, OWL, RDF, RDFS, SKOS
 
 from rekg.core.collector import collect_once
 from rekg.core.engines import Engine
@@ -28,7 +29,8 @@ from rekg.graph.quads import Quads
 from rekg.graph.rdfio import parse_file, parse_turtle_into
 from rekg.graph.store import graph_of, ox_triples, store_of, store_soon
 from rekg.ingest import claims, tables
-from rekg.ingest.sources import SourceText
+from rekg.ingest.files import read_bytes
+from rekg.ingest.sources import Copy, SourceText, check_copies
 
 _PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -170,7 +172,10 @@ class Loaded:
 def turtle_places(path: Path, display: str) -> dict:
     """The first line of each subject written at the start of a line."""
     prefixes, places = {}, {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # the parser has read the file already; a byte it let through in a comment must not
+    # stop a report from being written
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line or line[0] in " \t#[(":
             continue
         if line[0] == "@":
@@ -214,6 +219,16 @@ class _IntoQuads:
     def names(self) -> claims.Names:
         return _names(self.loaded.quads)
 
+    def copies(self) -> list[Copy]:
+        values: dict[str, dict] = {}
+        for prop in _COPY:
+            for q in self.loaded.quads.for_predicate(ox.NamedNode(str(prop))):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                    values.setdefault(q.subject.value, {}).setdefault(prop, []).append(
+                        q.object.value
+                    )
+        return _copies(values)
+
 
 class _IntoGraph:
     """The reference engine's target: Turtle parsed by rdflib into one Graph."""
@@ -232,8 +247,26 @@ class _IntoGraph:
     def names(self) -> claims.Names:
         return claims.Names.from_graph(self.loaded.graph)
 
+    def copies(self) -> list[Copy]:
+        values: dict[str, dict] = {}
+        for prop in _COPY:
+            for s, o in self.loaded.graph.subject_objects(prop):
+                if isinstance(s, URIRef) and isinstance(o, Literal):
+                    values.setdefault(str(s), {}).setdefault(prop, []).append(str(o))
+        return _copies(values)
+
 
 _TARGETS = {Engine.FAST: _IntoQuads, Engine.REFERENCE: _IntoGraph}
+_COPY = (REKG.localCopy, REKG.sha256, DCAT.byteSize)
+
+
+def _copies(values: dict[str, dict]) -> list[Copy]:
+    """Copy records of the sources that name a local copy."""
+    return [
+        Copy(iri, *(tuple(sorted(found.get(prop, ()))) for prop in _COPY))
+        for iri, found in values.items()
+        if REKG.localCopy in found
+    ]
 
 
 def _load(project: Project, strict: bool, target) -> Loaded:
@@ -241,8 +274,13 @@ def _load(project: Project, strict: bool, target) -> Loaded:
     for path in [project.ontology, *sorted(project.data.rglob("*.ttl"))]:
         target.parse(path, project.relative(path))
         loaded.files.append(project.relative(path))
+    digests = {}
     for path in sorted((project.data / "sources").glob("*.txt")):
-        loaded.sources[path.stem] = SourceText.read(path.stem, path)
+        display = project.relative(path)
+        data = read_bytes(path, display)
+        loaded.sources[path.stem] = SourceText.of_bytes(path.stem, path, data, display)
+        digests[path.resolve()] = (hashlib.sha256(data).hexdigest(), len(data))
+    check_copies(project, target.copies(), digests, loaded.places)
     known = target.labels()
     for path in sorted((project.data / "reference").glob("*.tsv")):
         compiler = tables.COMPILERS.get(path.name)

@@ -20,14 +20,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-import yaml
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from rekg.core.errors import InputSyntaxError, UsageError
+from rekg.core.errors import UsageError
 from rekg.core.namespaces import REKG, SOURCE
-from rekg.core.project import Project
+from rekg.core.project import Project, umask
 from rekg.graph.rdfio import parse_file
+from rekg.ingest.files import load_yaml, read_text
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
 SLUG_RULE = "^[a-z0-9][a-z0-9-]*$"
@@ -41,8 +41,6 @@ _DATES = (
     (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), "date"),
 )
 _URL_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
-# libyaml's parser where it is installed (the pure-Python one is ten times slower)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PREFIXES = (
     ("rekg", str(REKG._NS)),
@@ -335,7 +333,9 @@ def _write_together(files) -> None:
             staged.append(Path(tmp))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp, 0o644)
+            # mkstemp makes the file private: a file replaced keeps its mode, a new one gets
+            # what a normal write gives
+            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask())
         for (path, _), tmp in zip(files, staged, strict=True):
             os.replace(tmp, path)
             done.append(path)
@@ -345,6 +345,114 @@ def _write_together(files) -> None:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
         raise
+
+
+# --- re-registering an edited text -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rehashed:
+    slug: str
+    text: Path  # the source's text
+    description: Path  # the Turtle file that records its checksum
+    old: str
+    new: str
+    size: int
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def rehash_source(project: Project, slug: str) -> Rehashed:
+    """Record the present bytes of a registered source's text, for a text edited on purpose
+    (a typo fixed): its rekg:sha256, and its dcat:byteSize where one is given, are rewritten
+    in place in the Turtle file that records them, the rest of that file kept byte for byte.
+    Refuses (UsageError, nothing written) an unknown source, a text that is missing, empty
+    or not UTF-8, and a checksum or size written in a way it cannot rewrite safely."""
+    iri = SOURCE[slug]
+    found = [
+        (path, graph)
+        for path, graph in _data_graphs(project, "sha256")
+        if (iri, REKG.sha256, None) in graph
+    ]
+    if not found:
+        known = ", ".join(row.slug for row in list_sources(project)) or "none"
+        raise UsageError(
+            f"no file under data/ records a rekg:sha256 of src:{slug}; known sources: {known}",
+            remedy="give the slug of a registered source (rekg source list), or register a "
+            "new text with rekg source add",
+        )
+    path, graph = found[0]
+    display = project.relative(path)
+    digests = sorted(str(o) for _p, g in found for o in g.objects(iri, REKG.sha256))
+    if len(digests) != 1:
+        raise UsageError(
+            f"src:{slug} has {len(digests)} rekg:sha256 values",
+            place=display,
+            remedy="keep exactly one rekg:sha256 in its description, then run this again",
+        )
+    old = digests[0]
+    text_path = _text_of(project, slug, graph.value(iri, REKG.localCopy))
+    data = read_source_text(text_path)
+    new = hashlib.sha256(data).hexdigest()
+    turtle = read_text(path, display)
+    sizes = sorted(str(o) for o in graph.objects(iri, DCAT.byteSize))
+    if new == old and sizes in ([], [str(len(data))]):
+        return Rehashed(slug, text_path, path, old, new, len(data))
+    turtle = _rewrite(turtle, f'"{old}"', f'"{new}"', "rekg:sha256", display, new)
+    for size in sizes:
+        turtle = _rewrite_size(turtle, size, len(data), display)
+    check = Graph()
+    check.parse(data=turtle, format="turtle")
+    if [str(o) for o in check.objects(iri, REKG.sha256)] != [new]:
+        raise UsageError(
+            f"could not rewrite the rekg:sha256 of src:{slug} safely",
+            place=display,
+            remedy=f'write rekg:sha256 "{new}" into its description by hand',
+        )
+    _write_together(((path, turtle.encode("utf-8")),))
+    return Rehashed(slug, text_path, path, old, new, len(data))
+
+
+def _text_of(project: Project, slug: str, local) -> Path:
+    """The text a source's rekg:localCopy names (data/sources/SLUG.txt when none does),
+    refused when it lies outside the project."""
+    if local is None:
+        return project.data / "sources" / f"{slug}.txt"
+    path = (project.root / str(local)).resolve()
+    if project.root.resolve() not in path.parents:
+        raise UsageError(
+            f"the rekg:localCopy of src:{slug}, {str(local)!r}, lies outside the project",
+            remedy=f"give the text's path relative to the project, e.g. data/sources/{slug}.txt",
+        )
+    return path
+
+
+def _rewrite(turtle: str, old: str, new: str, what: str, display: str, value: str) -> str:
+    """`turtle` with the one occurrence of `old` replaced; UsageError when there is not
+    exactly one (the value is written another way, or in several places)."""
+    if turtle.count(old) != 1:
+        raise UsageError(
+            f"the {what} of the source is not written once as {old} in {display}; it is not "
+            "rewritten automatically",
+            place=display,
+            remedy=f"write {what} {value} into the description by hand",
+        )
+    return turtle.replace(old, new)
+
+
+def _rewrite_size(turtle: str, old: str, size: int, display: str) -> str:
+    pattern = re.compile(r'(byteSize>?\s+"?)' + re.escape(old) + r'(?=["\s;.,])')
+    if len(pattern.findall(turtle)) != 1:
+        raise UsageError(
+            f"the dcat:byteSize of the source is not written once as {old} in {display}; it "
+            "is not rewritten automatically",
+            place=display,
+            remedy=f'write dcat:byteSize "{size}"^^xsd:nonNegativeInteger into the '
+            "description by hand",
+        )
+    return pattern.sub(lambda m: m.group(1) + str(size), turtle)
 
 
 # --- listing -----------------------------------------------------------------------------
@@ -392,16 +500,7 @@ def count_claims(project: Project, slug: str) -> tuple[int, int]:
     path = project.data / "claims" / f"{slug}.yaml"
     if not path.is_file():
         return 0, 0
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = project.relative(path)
-        raise InputSyntaxError(
-            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
-            place=f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where,
-            remedy="correct the YAML at that position (indentation, quotes, colons)",
-        ) from None
+    _root, doc = load_yaml(path, project.relative(path), "a claim file")
     entries = doc.get("claims") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         return 0, 0
