@@ -8,6 +8,7 @@ from rdflib.namespace import RDF, SH
 from rekg.check.shapes import load_shapes
 from rekg.check.validate import shacl_findings
 from rekg.core.engines import Engine
+from rekg.core.report import short
 from rekg.ingest.load import Loaded
 
 PREFIXES = """
@@ -97,7 +98,7 @@ CASES = [
         CLAIM.replace('rekg:quote "China" ;', 'rekg:quote "China"@en ;'),
     ),
     (
-        "rekgsh:ClaimQuoteIsTheEvidence",
+        "rekgsh:ClaimShape",  # ClaimQuoteIsTheEvidence, a SPARQL-based constraint of it
         "claim:t-001",
         "",
         CLAIM.replace('rekg:quote "China"', 'rekg:quote "China’s"'),
@@ -156,15 +157,20 @@ CASES = [
         + "claim:t-001 rdf:subject id:china ; rdf:predicate rekg:partnerOf, rekg:complements ; rdf:object id:vietnam .",
     ),
     (
-        "rekgsh:ClaimPredicateIsOntologyProperty",
+        "rekgsh:ClaimShape",  # ClaimPredicateIsOntologyProperty, a SPARQL-based constraint of it
         "claim:t-001",
         "",
         CLAIM
         + "claim:t-001 rdf:subject id:china ; rdf:predicate rekg:suppliesFeedstock ; rdf:object id:vietnam .",
     ),
-    ("rekgsh:ClaimTripleComplete", "claim:t-001", "", CLAIM + "claim:t-001 rdf:subject id:china ."),
     (
-        "rekgsh:ClaimSpeakerNeedsReportedSpeech",
+        "rekgsh:ClaimShape",  # ClaimTripleComplete, a SPARQL-based constraint of it
+        "claim:t-001",
+        "",
+        CLAIM + "claim:t-001 rdf:subject id:china .",
+    ),
+    (
+        "rekgsh:ClaimShape",  # ClaimSpeakerNeedsReportedSpeech, a SPARQL-based constraint of it
         "claim:t-001",
         "",
         CLAIM + "claim:t-001 rekg:speaker id:xi-jinping .",
@@ -305,11 +311,28 @@ def test_fixture_violates_shape(project, base, shapes, shape, focus, path, turtl
 
 def test_every_named_shape_has_a_violating_fixture(shapes):
     named = set()
-    for kind in (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint):
+    for kind in (SH.NodeShape, SH.PropertyShape):
         named |= {s for s in shapes.subjects(RDF.type, kind) if not str(s).startswith("n")}
     shortnames = {"rekgsh:" + str(s).rsplit("#", 1)[1] for s in named if "#" in str(s)}
-    covered = {c[0] for c in CASES} | {"rekgsh:ClaimShape"}
-    assert shortnames - covered == set()
+    assert shortnames - {c[0] for c in CASES} == set()
+
+
+def test_every_sparql_constraint_has_a_violating_fixture(project, base, shapes):
+    """A SPARQL-based constraint is reported as the shape holding it (sh:sourceShape),
+    rekgsh:ClaimShape; each of its constraints is told apart by its message."""
+    constraints = set(shapes.subjects(RDF.type, SH.SPARQLConstraint))
+    assert {short(s) for s in shapes.objects(None, SH.sparql)} == {short(c) for c in constraints}
+    assert len(constraints) == 4
+    messages = [str(shapes.value(c, SH.message)).split("{?value}")[0] for c in constraints]
+    found = [
+        f.message
+        for c in CASES
+        if c[0] == "rekgsh:ClaimShape"
+        for f in findings_for(project, base, shapes, c[3])
+        if f.check == "rekgsh:ClaimShape"
+    ]
+    assert sorted(m for m in messages if any(f.startswith(m) for f in found)) == sorted(messages)
+    assert len(found) == len(constraints)
 
 
 def test_report_points_at_the_file_and_line(project, base, shapes):

@@ -1,8 +1,9 @@
 """The benchmark harness: grows the project to each size, runs the build on the fast
 engines (a warm-up, then the median of five runs, three at the largest size) and once on
 each reference engine (side by side, each stage capped in CPU seconds), checks that the
-engines wrote byte-identical files,
-times the real `rekg build` on the article and `rekg publish` where it exists, and writes
+engines wrote byte-identical files, times the SHACL shapes alone on the fast engine and on
+the independent validators (rekg.check.independent) and compares their results, times the
+real `rekg build` on the article and `rekg publish` where it exists, and writes
 bench/results.json and bench/results.md. Every run is its own process (`worker.py`), so
 peak memory is per run and a capped stage can be killed."""
 
@@ -20,7 +21,17 @@ from pathlib import Path
 
 from rekg.bench import serve_load
 from rekg.bench.generate import grow, inject_faults
-from rekg.bench.report import STAGES, faults_line, markdown, median, serve_line, targets
+from rekg.bench.report import (
+    STAGES,
+    faults_line,
+    markdown,
+    median,
+    serve_line,
+    shapes_line,
+    targets,
+)
+from rekg.check.independent import VALIDATORS
+from rekg.core.engines import Engine
 
 
 @dataclass
@@ -46,6 +57,13 @@ def run_worker(
     or with cpu_cap CPU seconds (the kernel stops it), for workers that share the cores."""
     cmd = [sys.executable, "-m", "rekg.bench.worker", str(root), engine, str(out), str(query_runs),
            ",".join(skip), *([str(cap_s)] if cpu_cap else [])]  # fmt: skip
+    return _watch(cmd, ("imports", *STAGES, "queries timing"), cap_s, cpu_cap)
+
+
+def _watch(cmd: list[str], stages: tuple, cap_s: float, cpu_cap: bool = False) -> Run:
+    """A worker's stage lines as they come, until its summary; a stage past its cap (wall
+    seconds, or CPU seconds with cpu_cap) is named, in `stages`' order, as the one that
+    did not finish."""
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, start_new_session=True
     )
@@ -58,7 +76,7 @@ def run_worker(
     stage_index = 0
 
     def pending() -> str:
-        return ("imports", *STAGES, "queries timing")[min(stage_index, len(STAGES) + 1)]
+        return stages[min(stage_index, len(stages) - 1)]
 
     while True:
         # every complete line first: several can arrive at once (a skipped stage is instant)
@@ -263,6 +281,41 @@ def fault_agreement(root: Path, work: Path, cap_s: float, every: int = 20) -> di
     }
 
 
+SHAPES_VALIDATORS = (str(Engine.FAST), *VALIDATORS)
+
+
+def shapes_runs(root: Path, cap_s: float, log=print) -> dict:
+    """The SHACL shapes alone on the fast engine and on each independent validator, one
+    process each, one after the other (wall-clock seconds, each stage capped at cap_s):
+    their times, and whether each gave the fast engine's results."""
+    out = {}
+    for validator in SHAPES_VALIDATORS:
+        cmd = [sys.executable, "-m", "rekg.bench.worker", str(root), "shapes", validator]
+        run = _watch(cmd, ("imports", "load", "ntriples", "read", "validate"), cap_s)
+        if not run.ok:
+            out[validator] = {"finished": False, "failed": run.failed}
+        else:
+            out[validator] = {
+                "finished": True,
+                "read_s": run.stages["read"],
+                "validate_s": run.stages["validate"],
+                **{
+                    k: run.done[k]
+                    for k in ("triples", "conforms", "results", "digest", "peak_rss_mib")
+                },
+            }
+    fast = out[Engine.FAST]
+    for validator in SHAPES_VALIDATORS:
+        mine = out[validator]
+        if validator in VALIDATORS and fast.get("finished") and mine.get("finished"):
+            mine["agrees"] = (mine["conforms"], mine["digest"]) == (
+                fast["conforms"],
+                fast["digest"],
+            )
+        log(f"    shapes on {validator}: {shapes_line(mine)}")
+    return out
+
+
 def rekg_command() -> str:
     return str(Path(sys.executable).with_name("rekg"))
 
@@ -307,6 +360,9 @@ def run(
     smallest = min(sizes)
     results["faults"] = {"size": smallest, **fault_agreement(roots[smallest], work, cap_s)}
     log(f"  {smallest:,} with faults put in: {faults_line(results['faults'])}")
+    if results["faults"]["finished"]:
+        faulty = work / f"{roots[smallest].name}-faults"
+        results["faults"]["shapes"] = shapes_runs(faulty, cap_s, log)
     for size in sizes:
         root, fast_runs_here = roots[size], runs_by_size[size]
         reference = reference_runs(root, work / f"dist-ref-{size}", cap_s, log)
@@ -319,6 +375,8 @@ def run(
             "fast": summarise(fast_runs_here),
             "reference": reference,
         }
+        log(f"  {size:,}: the SHACL shapes alone, fast beside {', '.join(VALIDATORS)}")
+        entry["shapes"] = shapes_runs(root, cap_s, log)
         fast = entry["fast"]
         if fast.get("finished"):
             entry["triples"] = fast["triples"]

@@ -11,9 +11,19 @@ the peak RSS. QUERY_RUNS 0 times each query once, inside the queries stage.
 
 With CPU_CAP (seconds), each stage may use that much CPU time and no more: the kernel stops
 the process with SIGXCPU past it. The reference engines run side by side, so a wall-clock
-cap would charge one engine for the time the others took."""
+cap would charge one engine for the time the others took.
+
+    python -m rekg.bench.worker ROOT shapes VALIDATOR
+
+times the SHACL shapes alone on one validator: `fast` (rekg's engine) or one of the
+independent ones (rekg.check.independent). It loads with the fast loader, then says
+`ntriples` (the graph as N-Triples text, for the independent ones), `read` (the validator
+reads the shapes and, where its API allows, the data) and `validate`, and ends with the
+results' count and a digest of them, for the harness to compare across validators."""
 
 import gc
+import hashlib
+import importlib
 import json
 import math
 import resource
@@ -43,7 +53,68 @@ def _cap_cpu(cap_s: float | None) -> None:
     )
 
 
+def shapes(root: Path, validator: str) -> int:
+    """The SHACL shapes alone on `validator`, after the fast loader, timed stage by stage."""
+    start = time.perf_counter()
+    from rekg.check.independent import VALIDATORS, Outcome, ntriples, prepare, results_of
+    from rekg.check.shapes import load_shapes
+    from rekg.check.validate import shacl_findings
+    from rekg.core.collector import collect_once
+    from rekg.core.engines import Engine
+    from rekg.core.errors import UsageError
+    from rekg.core.project import Project
+    from rekg.ingest.load import load_project
+
+    independent = validator in VALIDATORS
+    if independent:
+        importlib.import_module(validator.replace("-", "_"))  # its import is not its reading
+    elif Engine.named(validator) is not Engine.FAST:
+        raise UsageError(
+            f"the shapes alone run on rekg's fast engine or on {', '.join(VALIDATORS)}",
+            remedy=f"not on {validator}: `rekg bench` times pySHACL within the build",
+        )
+    _say(stage="imports", s=round(time.perf_counter() - start, 4))
+
+    def timed(stage, func):
+        t = time.perf_counter()
+        value = func()
+        _say(stage=stage, s=round(time.perf_counter() - t, 4))
+        return value
+
+    project = Project(root)
+    loaded = timed("load", lambda: load_project(project, engine=Engine.FAST))
+    gc.freeze()  # as build() does
+    graph = load_shapes(project.shapes, project.relative(project.shapes))
+    if not independent:
+        timed("ntriples", lambda: None)
+
+        def run() -> Outcome:
+            # as check() runs it: the collector paused, once at the end
+            with collect_once(True):
+                results = results_of(shacl_findings(loaded, graph, Engine.FAST))
+            return Outcome(not results, results)
+
+        timed("read", lambda: None)
+    else:
+        text = timed("ntriples", lambda: ntriples(loaded.as_written()))
+        run = timed("read", lambda: prepare(validator, text, graph))
+    outcome = timed("validate", run)
+    listing = "".join(f"{r.focus}\t{r.shape}\t{r.path}\n" for r in outcome.results)
+    _say(
+        stage="done",
+        validator=validator,
+        triples=len(loaded),
+        conforms=outcome.conforms,
+        results=len(outcome.results),
+        digest=hashlib.sha256(listing.encode("utf-8")).hexdigest(),
+        peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) > 2 and argv[1] == "shapes":
+        return shapes(Path(argv[0]), argv[2])
     start = time.perf_counter()
     root, out = Path(argv[0]), Path(argv[2])
     query_runs = int(argv[3]) if len(argv) > 3 else 5

@@ -35,6 +35,11 @@ _SUPPORTED = {
     SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.sparql,
     SH.message, RDF.type, RDFS.comment, RDFS.label, SH.declare, SH.name, SH.description,
 }  # fmt: skip
+# rdflib's namespace looks each name up anew: the terms the checks compare with, once
+_CLASS, _DATATYPE, _NODE_KIND, _IN = SH["class"], SH.datatype, SH.nodeKind, SH["in"]
+_PATTERN, _MIN_LENGTH, _MIN_INCLUSIVE = SH.pattern, SH.minLength, SH.minInclusive
+_LANGUAGE_IN = SH.languageIn
+_XSD_STRING = str(XSD.string)
 _PY_TYPES = {
     XSD.string: (str, bytes),
     RDF.langString: (str, bytes),
@@ -88,13 +93,13 @@ class _Data:
             members.update(typed.get(k, ()))
         return members
 
-    def is_instance(self, node, c) -> bool:
-        types = self.out(RDF.type).get(node, ())
-        return bool(types) and not self.subclasses(c).isdisjoint(types)
-
 
 def _ox(term):
     return to_ox(term)
+
+
+def _int(term) -> int | None:
+    return int(term) if term is not None else None
 
 
 def _compare(a, b):
@@ -107,6 +112,28 @@ def _compare(a, b):
         return (a.value > b.value) - (a.value < b.value)
     except TypeError:
         return None
+
+
+def _order(v, w, w_value=None):
+    """_compare of two pyoxigraph terms, without making rdflib Literals when both are
+    integers or decimals written plainly (every offset and order number of every claim);
+    w_value: w's value, when the caller has it already."""
+    a = _number(v)
+    b = _number(w) if w_value is None else w_value
+    if a is not None and b is not None:
+        return (a > b) - (a < b)
+    return _compare(from_ox(v), w if isinstance(w, Literal) else from_ox(w))
+
+
+def _number(v):
+    """The value rdflib gives an xsd:integer, xsd:nonNegativeInteger or xsd:decimal
+    literal whose lexical form is plainly valid; None otherwise (rdflib tells)."""
+    if not isinstance(v, ox.Literal):
+        return None
+    kind = _NUMBERS.get(v.datatype.value)
+    if kind is None or not kind[0].fullmatch(v.value):
+        return None
+    return kind[1](v.value)
 
 
 class _Fail(Exception):
@@ -126,7 +153,7 @@ class _Checker:
             ):  # fmt: skip
                 raise UsageError(
                     f"the fast SHACL engine does not implement {short(p)} (used by {short(s)})",
-                    remedy="run with --engine reference, or extend src/rekg/fast_shacl.py",
+                    remedy="run with --engine reference, or extend src/rekg/check/fast.py",
                 )
 
     def objs(self, node, pred) -> list:
@@ -153,11 +180,11 @@ class _Checker:
 
     # ------------------------------------------------------------------ values
 
-    def values(self, focus, path) -> list:
+    def path_table(self, path) -> dict:
+        """focus -> its values by `path`: a predicate, or the inverse of one."""
         if isinstance(path, BNode):
-            inverse = self.one(path, SH.inversePath)
-            return list(self.data.inv(inverse).get(focus, ()))
-        return list(self.data.out(path).get(focus, ()))
+            return self.data.inv(self.one(path, SH.inversePath))
+        return self.data.out(path)
 
     # ------------------------------------------------------------------ reporting
 
@@ -185,16 +212,29 @@ class _Checker:
 
     # ------------------------------------------------------------------ value tests
 
-    def value_ok(self, constraint, rule, v) -> bool:
-        """Does value node v satisfy one value-type constraint?"""
-        if constraint == SH["class"]:
-            return self.data.is_instance(v, _ox(rule))
-        if constraint == SH.datatype:
-            quick = _quick_datatype(v, rule)
-            if quick is not None:
-                return quick
-            return self.datatype_ok(from_ox(v), rule)
-        if constraint == SH.nodeKind:
+    def value_test(self, constraint, rule):
+        """Whether a value node satisfies one value-type constraint, as a function made
+        once per constraint and rule: the shapes run it for every value of every focus."""
+        key = ("test", constraint, rule)
+        test = self._memo.get(key)
+        if test is None:
+            test = self._memo[key] = self._make_test(constraint, rule)
+        return test
+
+    def _make_test(self, constraint, rule):
+        if constraint == _CLASS:
+            below, types = self.data.subclasses(_ox(rule)), self.data.out(RDF.type)
+            return lambda v: not below.isdisjoint(types.get(v, ()))
+        if constraint == _DATATYPE:
+            name, loose = str(rule), rule in (RDFS.Literal, RDF.langString)
+            pattern, datatype_ok = _QUICK.get(name), self.datatype_ok
+
+            def datatype(v) -> bool:
+                quick = _quick_datatype(v, name, loose, pattern)
+                return quick if quick is not None else datatype_ok(from_ox(v), rule)
+
+            return datatype
+        if constraint == _NODE_KIND:
             kind = {
                 SH.IRI: (ox.NamedNode,),
                 SH.BlankNode: (ox.BlankNode,),
@@ -203,26 +243,35 @@ class _Checker:
                 SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
                 SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
             }[rule]
-            return isinstance(v, kind)
-        if constraint == SH.datatype:
-            return self.datatype_ok(from_ox(v), rule)
-        if constraint == SH["in"]:
-            return v in self.ox_set(rule)
-        if constraint == SH.pattern:
-            return not isinstance(v, ox.BlankNode) and re.search(str(rule), v.value) is not None
-        if constraint == SH.minLength:
-            return not isinstance(v, ox.BlankNode) and len(v.value) >= int(rule)
-        if constraint == SH.minInclusive:
-            order = _compare(from_ox(v), rule)
-            return order is not None and order >= 0
-        if constraint == SH.languageIn:
-            if not isinstance(v, ox.Literal) or not v.language:
-                return False
-            tag = v.language.lower()
-            return any(
-                tag == str(r).lower() or tag.startswith(str(r).lower() + "-")
-                for r in self.members(rule)
-            )
+            return lambda v: isinstance(v, kind)
+        if constraint == _IN:
+            members = self.ox_set(rule)
+            return lambda v: v in members
+        if constraint == _PATTERN:
+            regex = re.compile(str(rule))
+            return lambda v: not isinstance(v, ox.BlankNode) and regex.search(v.value) is not None
+        if constraint == _MIN_LENGTH:
+            least = int(rule)
+            return lambda v: not isinstance(v, ox.BlankNode) and len(v.value) >= least
+        if constraint == _MIN_INCLUSIVE:
+            bound = rule.value if isinstance(rule, Literal) else None
+            bound = bound if type(bound) in (int, Decimal) else None  # not a bool
+
+            def at_least(v) -> bool:
+                order = _order(v, rule, bound)
+                return order is not None and order >= 0
+
+            return at_least
+        if constraint == _LANGUAGE_IN:
+            tags = [str(r).lower() for r in self.members(rule)]
+
+            def language(v) -> bool:
+                if not isinstance(v, ox.Literal) or not v.language:
+                    return False
+                tag = v.language.lower()
+                return any(tag == t or tag.startswith(t + "-") for t in tags)
+
+            return language
         raise AssertionError(constraint)
 
     @staticmethod
@@ -243,6 +292,12 @@ class _Checker:
     def conforms(self, node, shape) -> bool:
         """Does node conform to an (anonymous) shape used inside sh:or or a qualified
         value shape?"""
+        key = ("conforms", shape)
+        if key not in self._memo:
+            self._memo[key] = self._plain_test(shape)
+        plain = self._memo[key]
+        if plain is not None:
+            return plain(node)
         saved = self.emit
         self.emit = _fail
         try:
@@ -255,18 +310,29 @@ class _Checker:
         finally:
             self.emit = saved
 
+    def _plain_test(self, shape):
+        """For a shape of value-type constraints and sh:hasValue alone (every sh:or member
+        and qualified value shape in ontology/shapes.ttl), the test `conforms` makes, as one
+        function: called for every value of every focus, it should not swap `emit` and
+        raise to say no. None for any other shape."""
+        if self.objs(shape, SH.property) or self.objs(shape, SH["or"]):
+            return None
+        tests = [self.value_test(c, r) for c in self._VALUE_TYPE for r in self.objs(shape, c)]
+        wanted = [_ox(r) for r in self.objs(shape, SH.hasValue)]
+        return lambda node: all(t(node) for t in tests) and all(node == w for w in wanted)
+
     # ------------------------------------------------------------------ shapes
 
     _VALUE_TYPE = (
-        SH["class"], SH.nodeKind, SH.datatype, SH["in"], SH.pattern, SH.minLength,
-        SH.minInclusive, SH.languageIn,
+        _CLASS, _NODE_KIND, _DATATYPE, _IN, _PATTERN, _MIN_LENGTH, _MIN_INCLUSIVE, _LANGUAGE_IN,
     )  # fmt: skip
 
     def node_constraints(self, shape, foci):
         for constraint in self._VALUE_TYPE:
             for rule in self.objs(shape, constraint):
+                test = self.value_test(constraint, rule)
                 for f in foci:
-                    if not self.value_ok(constraint, rule, f):
+                    if not test(f):
                         self.emit(shape, f, None, f)
         for rule in self.objs(shape, SH.hasValue):
             for f in foci:
@@ -282,25 +348,31 @@ class _Checker:
         path = self.one(prop, SH.path)
         min_count = self.one(prop, SH.minCount)
         max_count = self.one(prop, SH.maxCount)
-        value_rules = [(c, r) for c in self._VALUE_TYPE for r in self.objs(prop, c)]
+        table = self.path_table(path)
+        tests = [self.value_test(c, r) for c in self._VALUE_TYPE for r in self.objs(prop, c)]
         has_values = [_ox(r) for r in self.objs(prop, SH.hasValue)]
         ors = [self.members(r) for r in self.objs(prop, SH["or"])]
         unique_lang = any(bool(r.toPython()) for r in self.objs(prop, SH.uniqueLang))
         less_than = self.objs(prop, SH.lessThan)
         qualified = [
-            (q, self.one(prop, SH.qualifiedMinCount), self.one(prop, SH.qualifiedMaxCount))
+            (
+                q,
+                _int(self.one(prop, SH.qualifiedMinCount)),
+                _int(self.one(prop, SH.qualifiedMaxCount)),
+            )
             for q in self.objs(prop, SH.qualifiedValueShape)
         ]
+        min_count, max_count = _int(min_count), _int(max_count)
         emit = self.emit
         for f in foci:
-            values = self.values(f, path)
-            if min_count is not None and len(values) < int(min_count):
+            values = table.get(f, ())
+            if min_count is not None and len(values) < min_count:
                 emit(prop, f, path, None)
-            if max_count is not None and len(values) > int(max_count):
+            if max_count is not None and len(values) > max_count:
                 emit(prop, f, path, None)
-            for constraint, rule in value_rules:
+            for test in tests:
                 for v in values:
-                    if not self.value_ok(constraint, rule, v):
+                    if not test(v):
                         emit(prop, f, path, v)
             for wanted in has_values:
                 if wanted not in values:
@@ -320,14 +392,14 @@ class _Checker:
                 bounds = self.data.out(other).get(f, ())
                 for v in values:
                     for w in bounds:
-                        order = _compare(from_ox(v), from_ox(w))
+                        order = _order(v, w)
                         if order is None or order >= 0:
                             emit(prop, f, path, v)
             for shape, qmin, qmax in qualified:
                 count = sum(1 for v in values if self.conforms(v, shape))
-                if qmin is not None and count < int(qmin):
+                if qmin is not None and count < qmin:
                     emit(prop, f, path, None)
-                if qmax is not None and count > int(qmax):
+                if qmax is not None and count > qmax:
                     emit(prop, f, path, None)
 
     def sparql_constraint(self, shape, constraint, foci: set):
@@ -355,7 +427,8 @@ class _Checker:
                 if bound is not None:
                     text = text.replace("{?" + name + "}", str(from_ox(bound)))
                     text = text.replace("{$" + name + "}", str(from_ox(bound)))
-            self.report(constraint, focus, None, value, message=text)
+            # sh:sourceShape is the shape holding the constraint, as the standard has it
+            self.report(shape, focus, None, value, message=text)
 
     def run(self) -> list[Finding]:
         g = self.shapes
@@ -383,6 +456,11 @@ def _fail(*_args, **_kwargs):
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NON_NEGATIVE = re.compile(r"\+?[0-9]+|-0+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_NUMBERS = {
+    str(XSD.integer): (_INTEGER, int),
+    str(XSD.nonNegativeInteger): (_NON_NEGATIVE, int),
+    str(XSD.decimal): (_DECIMAL, Decimal),
+}
 _QUICK = {
     str(XSD.integer): _INTEGER,
     str(XSD.decimal): _DECIMAL,
@@ -391,19 +469,20 @@ _QUICK = {
 }
 
 
-def _quick_datatype(v, rule):
-    """sh:datatype without making an rdflib Literal, for the common cases; None when
-    only rdflib's own check (ill-typed lexical forms, value types) can tell."""
+def _quick_datatype(v, name: str, loose: bool, pattern):
+    """sh:datatype `name` without making an rdflib Literal, for the common cases; None
+    when only rdflib's own check (ill-typed lexical forms, value types) can tell. `loose`:
+    the datatype is rdfs:Literal or rdf:langString, which other datatypes can satisfy;
+    `pattern`: the lexical form of `name`, when _QUICK knows it."""
     if not isinstance(v, ox.Literal):
         return False
     if v.language:
         return None
     datatype = v.datatype.value
-    if datatype != str(rule):
-        return None if rule in (RDFS.Literal, RDF.langString) else False
-    if datatype == str(XSD.string):
+    if datatype != name:
+        return None if loose else False
+    if datatype == _XSD_STRING:
         return True
-    pattern = _QUICK.get(datatype)
     if pattern is None or not pattern.fullmatch(v.value):
         return None
     return True

@@ -1,7 +1,7 @@
 """The SHACL shapes on pySHACL, the reference engine: the oracle the compiled engine
 (fast.py) is compared with in tests/test_parity.py."""
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from rekg.check.shapes import path_text, shape_name
@@ -33,12 +33,9 @@ def shacl_findings(loaded: Loaded, shapes: Graph) -> list[Finding]:
                 focus=short(focus),
                 path=path_text(results, path),
                 message=text,
-                check=shape_name(
-                    shapes,
-                    results.value(result, SH.sourceConstraint)
-                    if isinstance(results.value(result, SH.sourceConstraint), URIRef)
-                    else results.value(result, SH.sourceShape),
-                ),
+                # sh:sourceShape, as the standard has it: for a SPARQL-based constraint the
+                # shape that holds it (rekgsh:ClaimShape), not the constraint itself
+                check=shape_name(shapes, results.value(result, SH.sourceShape)),
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )

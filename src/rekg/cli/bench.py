@@ -52,6 +52,18 @@ def cmd_bench(args) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
+    runs = [
+        run
+        for entry in (*results["sizes"].values(), results.get("faults", {}))
+        for run in entry.get("shapes", {}).values()
+    ]
+    if any(run.get("agrees") is False for run in runs):
+        print(
+            "rekg bench: an independent SHACL validator gave other results than the fast "
+            "engine (see shapes in results.json)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     return EXIT_OK
 
 
