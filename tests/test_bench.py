@@ -225,7 +225,7 @@ def test_the_server_under_load_beside_oxigraph(grown, tmp_path):
     root, _ = grown
     dist = tmp_path / "dist"
     build(Project(root), dist)
-    result = compare(root, dist, tmp_path / "work", clients=4, seconds=0.5)
+    result = compare(root, dist, tmp_path / "work", clients=4, seconds=0.5, mixed=(4, 3.0))
     assert result.get("error") is None, result
     assert result["query"] == "feedstock-suppliers"
     assert result["rows"] >= 5
@@ -235,6 +235,10 @@ def test_the_server_under_load_beside_oxigraph(grown, tmp_path):
     assert result["throughput_ratio"] == round(
         result["rekg"]["requests_per_s"] / result["oxigraph"]["requests_per_s"], 3
     )
+    # the mixed load: every request answered, every runaway stopped with 503
+    assert result["mixed"]["errors"] == []
+    assert result["mixed"]["requests"] > 0
+    assert set(result["mixed"]["runaways"]) == {503}
 
 
 def test_serve_targets_are_reported_beside_the_anchor():

@@ -156,6 +156,17 @@ def targets(results: dict) -> list[dict]:
             f"oxigraph serve: {anchor.get('p99_ms')} ms",
             _ratio(mine.get("p99_ms"), anchor.get("p99_ms")),
         )
+        mixed = serve.get("mixed")
+        if mixed:
+            label = (
+                f"mixed load at {size:,} triples: {mixed['clients']} clients for "
+                f"{mixed['seconds']:.0f} s, {len(mixed['runaways'])} runaway queries meanwhile"
+            )
+            row(f"{label}: errors", "0", len(mixed["errors"]), not mixed["errors"],
+                f"{mixed['requests']} requests, {mixed['requests_per_s']} requests/s", None)  # fmt: skip
+            row(f"{label}: p50 / p99 latency", "reported", f"{mixed['p50_ms']} / {mixed['p99_ms']} ms",
+                mixed["p50_ms"] is not None, "runaways answered " + ", ".join(
+                    str(s) for s in sorted(set(mixed["runaways"]))), None)  # fmt: skip
     shapes = big.get("shapes", {})
     mine = shapes.get(Engine.FAST, {})
     for name in VALIDATORS if mine.get("finished") else ():

@@ -1,6 +1,7 @@
 """The server under load: one stored query through `rekg serve`'s /api/queries, with many
 concurrent keep-alive clients, beside `oxigraph serve` answering the same bound query over
-the same closure (the anchor), measured in the same run on the same machine."""
+the same closure (the anchor), measured in the same run on the same machine; then rekg
+alone under the mixed load of mixed_load.py, runaway queries included."""
 
 import http.client
 import json
@@ -13,10 +14,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from rekg.bench import mixed_load
 from rekg.query.bind import bind, bindings_for
 from rekg.query.catalogue import load_catalogue
 
 ACCEPT = "application/sparql-results+json"
+MIXED_CLIENTS, MIXED_SECONDS = 32, 20.0
 
 
 def _free_port() -> int:
@@ -104,6 +107,7 @@ def compare(
     query: str = "feedstock-suppliers",
     clients: int = 16,
     seconds: float = 5.0,
+    mixed: tuple[int, float] = (MIXED_CLIENTS, MIXED_SECONDS),
 ) -> dict:
     """`rekg serve` on the project at `root` (answering from `dist`) against `oxigraph serve`
     holding the same closure; the same stored query with its default parameters."""
@@ -146,6 +150,9 @@ def compare(
             "rows": rows["rekg"],
             "rekg": hammer(rekg_port, rekg_path, clients, seconds),
             "oxigraph": hammer(ox_port, ox_path, clients, seconds),
+            # then everything at once, with runaway queries sent meanwhile (rekg alone:
+            # oxigraph serve has no deadline to stop a runaway at)
+            "mixed": mixed_load.run(rekg_port, sorted(load_catalogue(root / "queries")), *mixed),
         }
         if result["rekg"].get("finished") and result["oxigraph"].get("finished"):
             result["throughput_ratio"] = round(
