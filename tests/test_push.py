@@ -323,7 +323,58 @@ def test_services_beside_each_store():
         "http://h:7200/repositories/r",
         "http://h:7200/repositories/r/statements",
     )
-    assert services_for("http://h:7001/") == ("http://h:7001/", "http://h:7001/")
+    assert services_for("http://h:8890/sparql-graph-crud-auth") == (
+        "http://h:8890/sparql-auth",
+        "http://h:8890/sparql-auth",
+    )
+    assert services_for("http://h:8890/sparql-graph-crud") == (
+        "http://h:8890/sparql",
+        "http://h:8890/sparql",
+    )
+    # a URL rekg does not know: updates to it, and no query service assumed
+    assert services_for("http://h:7001/") == (None, "http://h:7001/")
+
+
+def test_without_a_query_service_the_push_counts_by_fetching_the_graph(inferred, built):
+    """A Graph Store URL of no known layout is never asked a query (Virtuoso's answers
+    406): the graph is fetched back with a GET and its triples counted."""
+    body = b"".join(f"<urn:s> <urn:p> <urn:o{i}> .\n".encode() for i in range(len(inferred)))
+
+    def respond(rec):
+        if rec.method == "GET":
+            return Canned(200, body, "application/n-triples; charset=UTF-8")
+        return Canned(201)
+
+    with LoopbackServer(respond) as fake:
+        url = fake.url + "/gsp"
+        done = run_cli("push", "--store", url, "--graph", G, "--dist", str(built.out), "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[:2] == [
+        f"rekg push: PUT chunk 1/1 into <{G}>",
+        f"rekg push: count <{G}> (Graph Store GET)",
+    ]
+    assert f"verified: it holds {len(inferred)} triples (" in done.stderr
+    assert [(r.method, r.path.split("?")[0]) for r in fake.requests] == [
+        ("PUT", "/gsp"),
+        ("GET", "/gsp"),
+    ]
+    assert fake.requests[1].headers["accept"].startswith("application/n-triples")
+
+
+def test_a_fetched_graph_that_is_not_rdf_is_said_so(inferred):
+    def respond(rec):
+        if rec.method == "GET":
+            return Canned(200, b"<html>welcome</html>", "text/html")
+        return Canned(201)
+
+    with LoopbackServer(respond) as fake, pytest.raises(PushFailed) as failed:
+        push(inferred.path, GraphStore(fake.url + "/gsp"), Endpoint(None), G, "put")
+    assert failed.value.message == (
+        f"push failed at step 2 (count <{G}> (Graph Store GET)): GET "
+        f"{graph_url(fake.url + '/gsp', G)}: the answer is not RDF (text/html), so the push "
+        f"cannot count what the store holds: give --endpoint URL; <{G}> was written but not "
+        "verified"
+    )
 
 
 # --- graph by graph (--dataset sources) ---------------------------------------------

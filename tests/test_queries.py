@@ -6,8 +6,11 @@ independently from the claim file, and the article's argument the answers must k
 
 import pytest
 import yaml
+from rdflib import Literal, URIRef
 
+from rekg.core.engines import Engine
 from rekg.core.errors import UsageError
+from rekg.graph.engine import select
 from rekg.query.answers import SUFFIX, compare, difference, expected_path
 from rekg.query.bind import bind, bindings_for
 from rekg.query.catalogue import find_query, load_catalogue
@@ -19,6 +22,7 @@ from .conftest import ROOT
 C = "claim:china-sea-rare-earths-"
 ARTICLE = "source:china-sea-rare-earths"
 QUESTIONS = sorted(load_catalogue(ROOT / "queries"))
+XSD = "http://www.w3.org/2001/XMLSchema#"
 MODALITIES = ("asserted", "expected", "likely", "possible", "unlikely")
 
 
@@ -380,9 +384,14 @@ def test_claims_vs_reference_for_one_country_or_all(closure, project, built):
 
 
 def test_parameters_are_bound_as_typed_terms_never_spliced(closure, project):
+    """The value takes the variable's place as one canonical N-Triples term, everywhere the
+    variable stands as a token (not in comments, strings or IRIs); what is not a valid term
+    of the declared kind never reaches the query."""
     query = load_catalogue(project.queries)["country-profile"]
     text = bind(query.text, bindings_for(query, {"country": "myanmar"}, closure))
-    assert "VALUES (?_country_iri) { (<https://w3id.org/rekg/id/myanmar>) }" in text
+    assert "  ?claim rekg:about <https://w3id.org/rekg/id/myanmar> ;\n" in text
+    assert "?_country_iri" not in text
+    assert text.replace("<https://w3id.org/rekg/id/myanmar>", "?_country_iri") == query.text
     hostile = "myanmar> } } ; DROP ALL ; SELECT * { ?s ?p ?o"
     with pytest.raises(UsageError) as caught:
         bindings_for(query, {"country": hostile}, closure)
@@ -390,6 +399,114 @@ def test_parameters_are_bound_as_typed_terms_never_spliced(closure, project):
     with pytest.raises(UsageError) as caught:
         bindings_for(query, {"country": "https://x.org/a b"}, closure)
     assert "is not a valid IRI" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "term, written",
+    [
+        (URIRef("https://w3id.org/rekg/id/myanmar"), "<https://w3id.org/rekg/id/myanmar>"),
+        (Literal('say "no"\nthen } DROP ALL'), '"say \\"no\\"\\nthen } DROP ALL"'),
+        (Literal("Malaysia", lang="en"), '"Malaysia"@en'),
+        (
+            Literal("2024", datatype=URIRef(XSD + "integer")),
+            '"2024"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ),
+        (
+            Literal("true", datatype=URIRef(XSD + "boolean")),
+            '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+        ),
+    ],
+    ids=["iri", "string", "language", "integer", "boolean"],
+)
+def test_a_bound_term_is_one_canonical_n_triples_term(term, written):
+    text = (
+        "# ?_x in a comment\n"
+        "SELECT ?s ($_x AS ?shown) WHERE {\n"
+        '  ?s <urn:p> ?_x ; <urn:q> "?_x" ; <urn:r> <urn:?_x> .\n'
+        "  FILTER (?_x != ?_xy)\n"
+        "}\n"
+    )
+    assert bind(text, {"_x": term}) == (
+        "# ?_x in a comment\n"
+        f"SELECT ?s ({written} AS ?shown) WHERE {{\n"
+        f'  ?s <urn:p> {written} ; <urn:q> "?_x" ; <urn:r> <urn:?_x> .\n'
+        f"  FILTER ({written} != ?_xy)\n"
+        "}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, where, line",
+    [
+        ("SELECT ?_x ?s WHERE { ?s ?p ?_x }", "a bare SELECT item", 1),
+        ("SELECT ?s WHERE {\n  BIND (<urn:a> AS ?_x)\n}", "AS ?_x", 2),
+        ("SELECT ?s WHERE {\n  VALUES (?s ?_x) { (<urn:a> <urn:b>) }\n}", "a VALUES header", 2),
+        ("SELECT ?s WHERE { ?s ?p ?_x }\nORDER BY ?_x", "GROUP BY or ORDER BY", 2),
+        ("SELECT ?s WHERE { ?s ?p ?_x }\nGROUP BY ?s ?_x", "GROUP BY or ORDER BY", 2),
+    ],
+    ids=["select", "as", "values", "order-by", "group-by"],
+)
+def test_a_parameter_where_only_a_variable_may_stand_is_refused(text, where, line):
+    with pytest.raises(UsageError) as refused:
+        bind(text, {"_x": URIRef("urn:x")})
+    assert refused.value.message == (
+        f"cannot bind parameter ?_x at line {line}: it stands where only a variable may ({where})"
+    )
+    assert refused.value.remedy == (
+        "use ?_x in triple patterns and expressions only; to show its value, select it as "
+        "(?_x AS ?another)"
+    )
+
+
+def test_a_parameter_in_an_expression_of_a_clause_is_bound():
+    text = "SELECT ?s WHERE { ?s ?p ?o }\nORDER BY DESC(?_x = ?o) ?s"
+    assert bind(text, {"_x": URIRef("urn:x")}) == (
+        "SELECT ?s WHERE { ?s ?p ?o }\nORDER BY DESC(<urn:x> = ?o) ?s"
+    )
+
+
+PARAMETERISED = [q for q in QUESTIONS if load_catalogue(ROOT / "queries")[q].params]
+
+
+def test_the_questions_with_parameters():
+    assert PARAMETERISED == [
+        "china-offers",
+        "claims-vs-reference",
+        "country-profile",
+        "disruption-exposure",
+        "feedstock-suppliers",
+        "kept-at-home",
+        "processing-hosts",
+        "relation-evidence",
+    ]
+
+
+# rows with the parameters left unbound, and with their defaults: on the article only
+# China offers, keeps, receives feedstock and has processing hosted, and only Myanmar
+# supplies feedstock (disruption-exposure); claims-vs-reference has no default
+ALL_AND_DEFAULT = {
+    "china-offers": (12, 12),
+    "claims-vs-reference": (16, 16),
+    "country-profile": (242, 11),
+    "disruption-exposure": (9, 9),
+    "feedstock-suppliers": (5, 5),
+    "kept-at-home": (6, 6),
+    "processing-hosts": (3, 3),
+    "relation-evidence": (98, 4),
+}
+
+
+@pytest.mark.parametrize("name", PARAMETERISED)
+def test_an_omitted_parameter_means_all(closure, project, name):
+    """The question as stored, its parameters left unbound (what a grlc client that omits
+    them sends): all rows, the same on both engines, every row of the question with its
+    defaults among them."""
+    query = load_catalogue(project.queries)[name]
+    everything = select(closure, query.text, Engine.FAST).as_tuples()
+    assert select(closure, query.text, Engine.REFERENCE).as_tuples() == everything
+    bound = select(closure, bind(query.text, bindings_for(query, {}, closure)), Engine.FAST)
+    assert set(bound.as_tuples()) <= set(everything)
+    assert (len(everything), len(bound)) == ALL_AND_DEFAULT[name]
 
 
 def test_unknown_query_and_parameter_suggest_the_right_one(project, closure):

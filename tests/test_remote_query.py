@@ -8,7 +8,6 @@ import time
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
 
 from rekg.remote.endpoint import answerer, rows_from_json
 from rekg.remote.gsp import DEFAULT, GraphStore
@@ -16,6 +15,9 @@ from rekg.remote.push import push
 
 from .conftest import run_cli
 from .remote_helpers import G, Oxigraph, endpoint, fetch, stored_queries
+
+# rdflib's XSD namespace object, imported here, makes pytest warn as it collects
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # --- every stored query remotely ------------------------------------------------------
 
@@ -162,8 +164,8 @@ def test_json_results_become_rdflib_terms():
                     {
                         "a": {"type": "uri", "value": "urn:a"},
                         "b": {"type": "literal", "value": "x", "xml:lang": "en"},
-                        "c": {"type": "literal", "value": "5", "datatype": str(XSD.integer)},
-                        "d": {"type": "literal", "value": "s", "datatype": str(XSD.string)},
+                        "c": {"type": "literal", "value": "5", "datatype": XSD + "integer"},
+                        "d": {"type": "literal", "value": "s", "datatype": XSD + "string"},
                         "e": {"type": "bnode", "value": "b0"},
                     }
                 ]

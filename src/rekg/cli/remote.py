@@ -136,7 +136,8 @@ def register(add) -> None:
         required=True,
         metavar="URL",
         help="the Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
-        "http://127.0.0.1:3030/ds/data (Fuseki)",
+        "http://127.0.0.1:3030/ds/data (Fuseki), http://127.0.0.1:8890/sparql-graph-crud-auth "
+        "(Virtuoso)",
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
@@ -170,7 +171,9 @@ def register(add) -> None:
     p.add_argument(
         "--endpoint",
         metavar="URL",
-        help="SPARQL query endpoint for the verification count (default: beside --store)",
+        help="SPARQL query endpoint for the verification count (default: beside --store for "
+        "the stores rekg knows; for another URL the graph is fetched back with a Graph Store "
+        "GET and counted)",
     )
     p.add_argument(
         "--update",

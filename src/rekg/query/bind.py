@@ -1,7 +1,18 @@
 """Binding parameter values as typed RDF terms. Values are resolved and checked against
-their declared kind, turned into RDF terms, and written with the term's own serialiser into
-a VALUES block at the top of the query's WHERE clause: user text is never spliced into
-query text."""
+their declared kind, turned into RDF terms, and each bound parameter variable of the query
+is replaced by its term, written in canonical N-Triples form: the term takes the variable's
+place in the triple patterns and expressions, so every engine's planner starts from it as
+from a constant written in the query (Oxigraph's from the most bound pattern, Virtuoso's
+cost estimator, which refuses some queries whose value comes in a VALUES block). It is a
+replacement of whole variable tokens by one RDF term each, checked before and after: user
+text is never spliced into query text. grlc binds its parameters the same way, so a stored
+query means the same under grlc as under rekg; a parameter left unbound (an optional one
+omitted) stays a variable and matches everything.
+
+The variable may stand wherever a term may: in triple patterns, property paths and
+expressions, and as `(?_name AS ?shown)` in a SELECT clause. Where only a variable may stand
+(a bare SELECT item, `AS ?_name`, a VALUES header, a bare GROUP BY or ORDER BY item) the
+binding is refused."""
 
 import difflib
 import re
@@ -11,6 +22,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from rekg.core.errors import UsageError
 from rekg.core.namespaces import ID, PREFIXES, REKG
+from rekg.graph.store import to_ox
 from rekg.query.catalogue import StoredQuery
 
 _KIND_DATATYPES = {
@@ -29,9 +41,6 @@ SUGGESTION_CUTOFF = 0.75
 def is_absolute_iri(value: str) -> bool:
     """Whether `value` is an absolute IRI that can be written between <> in SPARQL."""
     return bool(_IRI_SAFE.match(value))
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def resolve_iri(value: str, graph: Graph | None, what: str) -> URIRef:
@@ -140,17 +149,71 @@ def bindings_for(
     return out
 
 
+# What a variable can be mistaken in: comments, strings and IRIs are skipped whole; then
+# variables, keywords (not the parts of prefixed names) and brackets, which say where a
+# variable stands.
+_TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>)'
+    r"|[?$](?P<var>\w+)"
+    r"|(?<![\w:.-])(?P<word>[A-Za-z]+)(?![\w:.-])"
+    r"|(?P<bracket>[(){}])"
+)
+# the clauses whose bare variables name variables rather than stand for values, and the
+# keywords that end them (a brace ends each of them too)
+_CLAUSES = {
+    "SELECT": "a bare SELECT item",
+    "VALUES": "a VALUES header",
+    "BY": "GROUP BY or ORDER BY",
+}
+_CLAUSE_ENDS = {"WHERE", "FROM", "LIMIT", "OFFSET", "HAVING"}
+
+
 def bind(text: str, bindings: dict[str, object]) -> str:
-    """The query with a VALUES block for the bindings at the top of its first WHERE group."""
+    """The query with each bound parameter variable (?name or $name) replaced by its term
+    in canonical N-Triples form; refused where a term cannot stand."""
     if not bindings:
         return text
-    match = _WHERE.search(text)
-    if match is None:
-        raise UsageError(
-            "cannot bind parameters: the query has no 'WHERE {'",
-            remedy="write the query with an explicit WHERE clause",
-        )
-    names = " ".join(f"?{v}" for v in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return text[: match.end()] + block + text[match.end() :]
+    terms = {name: str(to_ox(term)) for name, term in bindings.items()}
+    out, done = [], 0
+    depth, clause, clause_depth, previous = 0, None, 0, None
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "skip":
+            continue
+        value = match.group(kind)
+        if kind == "bracket":
+            depth += 1 if value == "(" else -1 if value == ")" else 0
+            if value in "{}":
+                clause = None
+        elif kind == "word":
+            word = value.upper()
+            if word in _CLAUSES:
+                clause, clause_depth = word, depth
+            elif word in _CLAUSE_ENDS:
+                clause = None
+        elif value in terms:
+            where = (
+                "AS ?" + value
+                if previous == "AS"
+                else _CLAUSES[clause]
+                if clause is not None and (clause == "VALUES" or depth == clause_depth)
+                else None
+            )
+            if where is not None:
+                line = text.count("\n", 0, match.start()) + 1
+                raise UsageError(
+                    f"cannot bind parameter ?{value} at line {line}: it stands where only a "
+                    f"variable may ({where})",
+                    remedy=f"use ?{value} in triple patterns and expressions only; to show "
+                    f"its value, select it as (?{value} AS ?another)",
+                )
+            out += [text[done : match.start()], terms[value]]
+            done = match.end()
+        previous = value.upper() if kind == "word" else None
+    out.append(text[done:])
+    return "".join(out)

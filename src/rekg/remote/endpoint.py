@@ -1,21 +1,23 @@
-"""Queries on a remote SPARQL 1.1 endpoint through SPARQLWrapper, as a careful client: POST
-(URL-encoded form, which every store accepts), content negotiation only (no format=
-parameter), SPARQL JSON results, an explicit timeout, and one-line errors for whatever goes
-wrong on the way. Results come back as `Rows` of rdflib terms, the same as local queries."""
+"""Queries on a remote SPARQL 1.1 endpoint (the SPARQL 1.1 Protocol), as a careful client:
+POST (URL-encoded form, which every store accepts), content negotiation only (no format=
+parameter), SPARQL JSON results, an explicit timeout, credentials as the server's challenge
+asks (transport.py), and one-line errors for whatever goes wrong on the way. Results come
+back as `Rows` of rdflib terms, the same as local queries."""
 
-import ast
 import json
 import os
-import urllib.error
-from dataclasses import dataclass
+import re
+import urllib.parse
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from rekg.core.errors import UsageError
-from rekg.graph.engine import Rows
+from rekg.graph.engine import Rows, prologue
 from rekg.query.catalogue import StoredQuery
-from rekg.remote.gsp import Auth, RemoteError, describe_failure, http_failure
+from rekg.remote.gsp import RemoteError, http_failure, send
+from rekg.remote.transport import Auth, Client
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -90,46 +92,50 @@ def rows_from_json(doc: dict) -> Rows:
     return Rows(variables, rows)
 
 
+RESULTS = "application/sparql-results+json, application/json;q=0.9"
+FORM = "application/x-www-form-urlencoded"
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+
+
+def query_kind(text: str) -> str:
+    """The first word after the prologue, upper case: SELECT, ASK, CONSTRUCT, DESCRIBE,
+    or an update's (INSERT, DELETE, ...)."""
+    word = _FIRST_WORD.match(text, prologue(text)[1])
+    return word.group(1).upper() if word else ""
+
+
 @dataclass
 class Endpoint:
     """A SPARQL query endpoint; `graph` (sent as default-graph-uri) makes one named graph
-    the default graph of every query, whatever the store's union-default-graph setting."""
+    the default graph of every query, whatever the store's union-default-graph setting.
+    `url` is None when no query service is known (a push then counts another way)."""
 
-    url: str
+    url: str | None
     graph: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     auth: Auth | None = None
     update_url: str | None = None
+    client: Client = field(init=False, repr=False)
 
-    def _wrapper(self, url: str):
-        from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
-
-        client = SPARQLWrapper(url, updateEndpoint=self.update_url or url)
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setOnlyConneg(True)
-        client.setReturnFormat(JSON)
-        client.setTimeout(self.timeout)
-        if self.auth is not None:
-            # one header, sent with the request: no challenge round trip, and the same
-            # code for Basic credentials and bearer tokens
-            client.addCustomHttpHeader("Authorization", self.auth.header())
-        return client
+    def __post_init__(self):
+        self.client = Client(self.auth, self.timeout)
 
     def select(self, text: str) -> Rows:
         """Rows of a SELECT or ASK query."""
-        client = self._wrapper(self.url)
-        if self.graph is not None:
-            client.addDefaultGraph(self.graph)
-        client.setQuery(text)
-        if client.queryType not in ("SELECT", "ASK"):
+        kind = query_kind(text)
+        if kind not in ("SELECT", "ASK"):
             # an update sent from `rekg query` would change the store; a CONSTRUCT has no
             # rows: refuse both before anything is sent
             raise UsageError(
-                f"rekg runs SELECT and ASK queries on an endpoint, not {client.queryType}",
+                f"rekg runs SELECT and ASK queries on an endpoint, not {kind or 'this'}",
                 remedy="write the query as SELECT ... WHERE { ... }",
             )
-        body = self._send(client, "query", self.url)
+        if self.url is None:
+            raise UsageError("no SPARQL query endpoint is known", remedy="give --endpoint URL")
+        fields = [("query", text)]
+        if self.graph is not None:
+            fields.append(("default-graph-uri", self.graph))
+        body = self._post("query", self.url, fields, RESULTS)
         try:
             return rows_from_json(json.loads(body))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -140,51 +146,19 @@ class Endpoint:
     def update(self, text: str) -> None:
         """Run a SPARQL Update request (one transaction on stores that have them)."""
         url = self.update_url or self.url
-        client = self._wrapper(url)
-        client.setQuery(text)
-        self._send(client, "update", url)
+        self._post("update", url, [("update", text)], "*/*")
 
-    def _send(self, client, what: str, url: str) -> bytes:
-        from SPARQLWrapper import SPARQLExceptions
-
-        try:
-            result = client.query()
-            return result.response.read()
-        except SPARQLExceptions.SPARQLWrapperException as exc:
-            status = _STATUS.get(type(exc).__name__, 0)
-            raise http_failure(what, url, status, _body_of(exc), self.auth) from None
-        except urllib.error.HTTPError as exc:
-            data = exc.read() if exc.fp is not None else b""
-            raise http_failure(what, url, exc.code, data, self.auth) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise RemoteError(f"{what} {url}: {describe_failure(exc)}") from None
-
-
-_STATUS = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
-
-
-def _body_of(exc) -> bytes:
-    # SPARQLWrapper keeps the server's answer only inside its message, after "Response:"
-    text = str(exc)
-    marker = "Response:\n"
-    if marker not in text:
-        return b""
-    raw = text.split(marker, 1)[1]
-    try:
-        value = ast.literal_eval(raw)
-        return value if isinstance(value, bytes) else str(value).encode()
-    except (ValueError, SyntaxError):
-        return raw.encode()
+    def _post(self, what: str, url: str, fields: list, accept: str) -> bytes:
+        body = urllib.parse.urlencode(fields).encode("ascii")
+        headers = {"Content-Type": FORM, "Accept": accept, "User-Agent": "rekg"}
+        response = send(self.client, what, "POST", url, body, headers)
+        if not 200 <= response.status < 300:
+            raise http_failure(what, url, response, self.auth)
+        return response.body
 
 
 def run_stored(endpoint: Endpoint, query: StoredQuery, bindings: dict) -> Rows:
-    """A stored query with its parameters bound as typed terms in a VALUES block."""
+    """A stored query with its parameters bound as typed terms (`rekg.query.bind`)."""
     from rekg.query.bind import bind
 
     return endpoint.select(bind(query.text, bindings))

@@ -1,16 +1,17 @@
 """A client of the SPARQL 1.1 Graph Store HTTP Protocol, indirect graph identification:
 `?default` names the default graph, `?graph=<IRI, percent-encoded once>` a named one. Every
 request is checked: anything but a 2xx status raises `RemoteError` with the method, the URL
-and the server's own words."""
+and the server's own words (the text of an HTML error page). Requests go through
+transport.py: credentials as the server's challenge asks, the answer read even when the
+server stopped reading the body."""
 
-import base64
+import html
+import re
 import socket
-import urllib.error
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass
 
 from rekg.core.errors import EXIT_USAGE, RekgError
+from rekg.remote.transport import Auth, Client, Response, Unanswered
 
 DEFAULT = None  # the graph argument that means the store's default graph
 
@@ -22,20 +23,6 @@ class RemoteError(RekgError):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message, exit_code=EXIT_USAGE)
         self.status = status
-
-
-@dataclass(frozen=True)
-class Auth:
-    """HTTP Basic credentials, or (user None) a bearer token such as QLever's access token."""
-
-    user: str | None
-    password: str
-
-    def header(self) -> str:
-        if self.user is None:
-            return f"Bearer {self.password}"
-        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
-        return f"Basic {token}"
 
 
 def graph_url(store: str, graph: str | None) -> str:
@@ -50,23 +37,49 @@ def graph_url(store: str, graph: str | None) -> str:
 
 def describe_failure(exc: BaseException) -> str:
     """Why a request got no HTTP answer, in a few words."""
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+    if isinstance(exc, TimeoutError):
         return "no answer in time"
-    if isinstance(reason, ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError):
         return "connection refused (is the store running?)"
-    if isinstance(reason, ConnectionResetError):
+    if isinstance(exc, BrokenPipeError):
+        return "the store closed the connection before reading the request"
+    if isinstance(exc, ConnectionResetError):
         return "the connection was reset"
-    if isinstance(reason, socket.gaierror):
+    if isinstance(exc, socket.gaierror):
         return "unknown host"
-    if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror.lower()
-    return str(reason) or type(reason).__name__
+    if isinstance(exc, Unanswered):
+        return "the server's answer is not HTTP"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
 
 
-def http_failure(what: str, url: str, status: int, body: bytes, auth: Auth | None) -> RemoteError:
+# what to leave out of an HTML error page: its head (the title repeats the status), scripts
+# and styles
+_HTML_ASIDES = re.compile(r"(?is)<(head|script|style)\b.*?</\1\s*>")
+_HTML_TAG = re.compile(r"<[^>]*>")
+WORDS_SHOWN = 300  # characters of the server's own words in an error message
+
+
+def server_words(response: Response) -> str:
+    """What the server said, on one line: the text of an HTML page (Virtuoso and web
+    servers answer errors with one), without the status line it may repeat."""
+    text = response.body.decode("utf-8", "replace")
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" in content_type or re.match(r"\s*<(!doctype\s+html|html)\b", text, re.I):
+        text = html.unescape(_HTML_TAG.sub(" ", _HTML_ASIDES.sub(" ", text)))
+    words = " ".join(text.split())
+    status_line = re.match(
+        rf"HTTP/[\d.]+ {response.status}( {re.escape(response.reason)})?\s*", words
+    )
+    if status_line:
+        words = words[status_line.end() :]
+    return words[:WORDS_SHOWN]
+
+
+def http_failure(what: str, url: str, response: Response, auth: Auth | None) -> RemoteError:
     """One line for an HTTP error status, with a remedy where there is an obvious one."""
-    words = " ".join(body.decode("utf-8", "replace").split())[:200]
+    status = response.status
     if status == 401:
         hint = (
             "the store refused the credentials given"
@@ -79,26 +92,28 @@ def http_failure(what: str, url: str, status: int, body: bytes, auth: Auth | Non
         return RemoteError(f"{what} {url}: HTTP 403 Forbidden: the user may not do this", 403)
     if status == 404:
         return RemoteError(f"{what} {url}: HTTP 404 Not Found: check the URL", 404)
+    words = server_words(response)
     tail = f": {words}" if words else ""
     return RemoteError(f"{what} {url}: HTTP {status}{tail}", status)
 
 
-@dataclass
-class Response:
-    status: int
-    headers: dict
-    body: bytes
+def send(client: Client, what: str, method: str, url: str, body=None, headers=None) -> Response:
+    """A request whose answer must come: one line (RemoteError) when none does."""
+    try:
+        return client.send(method, url, body, headers)
+    except OSError as exc:
+        raise RemoteError(f"{what} {url}: {describe_failure(exc)}") from None
 
 
 class GraphStore:
-    """One Graph Store Protocol endpoint (e.g. Oxigraph's /store, Fuseki's /ds/data)."""
+    """One Graph Store Protocol endpoint (e.g. Oxigraph's /store, Fuseki's /ds/data,
+    Virtuoso's /sparql-graph-crud-auth)."""
 
     def __init__(self, url: str, auth: Auth | None = None, timeout: float = 30.0):
         self.url = url
         self.auth = auth
         self.timeout = timeout
-        # no redirect following: a redirected PUT would silently become a GET
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self.client = Client(auth, timeout)
 
     def request(
         self,
@@ -110,23 +125,15 @@ class GraphStore:
         ok_missing: bool = False,
     ) -> Response:
         url = graph_url(self.url, graph)
-        req = urllib.request.Request(url, data=body, method=method)
+        headers = {}
         if media_type:
-            req.add_header("Content-Type", media_type)
+            headers["Content-Type"] = media_type
         if accept:
-            req.add_header("Accept", accept)
-        if self.auth is not None:
-            req.add_header("Authorization", self.auth.header())
-        try:
-            with self._opener.open(req, timeout=self.timeout) as resp:
-                return Response(resp.status, _lower(resp.headers), resp.read())
-        except urllib.error.HTTPError as exc:
-            data = exc.read() if exc.fp is not None else b""
-            if ok_missing and exc.code == 404:
-                return Response(404, _lower(exc.headers or {}), data)
-            raise http_failure(method, url, exc.code, data, self.auth) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise RemoteError(f"{method} {url}: {describe_failure(exc)}") from None
+            headers["Accept"] = accept
+        response = send(self.client, method, method, url, body, headers)
+        if 200 <= response.status < 300 or (ok_missing and response.status == 404):
+            return response
+        raise http_failure(method, url, response, self.auth)
 
     def put(self, graph: str | None, body: bytes, media_type: str) -> Response:
         """Replace the graph's content with the body."""
@@ -145,12 +152,3 @@ class GraphStore:
 
     def head(self, graph: str | None) -> Response:
         return self.request("HEAD", graph, ok_missing=True)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-def _lower(headers) -> dict:
-    return {key.lower(): value for key, value in headers.items()}

@@ -1,5 +1,7 @@
 """`rekg push`: upload a built dataset to a triple store through the Graph Store Protocol,
-in chunks, checking every status, then verify by counting the target graph's triples.
+in chunks, checking every status, then verify by counting the target graph's triples (a
+COUNT query on the store's query endpoint, or, when none is known, the graph fetched back
+with a Graph Store GET).
 
 Three ways to write the target graph:
 - replace (default): PUT the first chunk, POST the rest. Simple, but a reader may see the
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from rekg.core.errors import DataError, UsageError
 from rekg.remote.endpoint import Endpoint
-from rekg.remote.gsp import DEFAULT, GraphStore, RemoteError
+from rekg.remote.gsp import DEFAULT, GraphStore, RemoteError, graph_url
 
 BODY_FORMATS = {  # name -> (media type, pyoxigraph format attribute)
     "ntriples": ("application/n-triples", "N_TRIPLES"),
@@ -38,23 +40,27 @@ DATASETS = {  # what to push -> the file of dist/ that holds it
 NAMED_DATASETS = {"sources"}  # pushed graph by graph, each into the graph of its name
 DEFAULT_CHUNK = 50_000
 
-# Where each store keeps its query and update services, given its Graph Store endpoint;
-# a URL matching none of them serves all three (Fuseki's dataset URL, QLever's root).
+# Where each store keeps its query and update services, given its Graph Store endpoint. A
+# URL matching none of them is taken to serve updates itself (Fuseki's dataset URL,
+# QLever's root); no query service is assumed there, so a push counts what the store holds
+# by fetching the graph (a Graph Store URL need not answer queries: Virtuoso's says 406).
 STORE_LAYOUTS = (
     ("/store", "/query", "/update"),  # Oxigraph
     ("/data", "/query", "/update"),  # Jena Fuseki
     ("/rdf-graphs/service", "", "/statements"),  # GraphDB, RDF4J
+    ("/sparql-graph-crud-auth", "/sparql-auth", "/sparql-auth"),  # Virtuoso, Digest
+    ("/sparql-graph-crud", "/sparql", "/sparql"),  # Virtuoso, as user SPARQL
 )
 
 
-def services_for(store: str) -> tuple[str, str]:
-    """(query URL, update URL) beside a Graph Store Protocol URL."""
+def services_for(store: str) -> tuple[str | None, str]:
+    """(query URL or None, update URL) beside a Graph Store Protocol URL."""
     base = store.rstrip("/")
     for suffix, query, update in STORE_LAYOUTS:
         if base.endswith(suffix):
             root = base[: -len(suffix)]
             return root + query, root + update
-    return store, store
+    return None, store
 
 
 def name(graph: str | None) -> str:
@@ -152,9 +158,42 @@ def count_query(graph: str | None) -> str:
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
 
 
-def count(endpoint: Endpoint, graph: str | None) -> int:
-    rows = endpoint.select(count_query(graph))
-    return int(rows.rows[0]["n"].toPython()) if rows.rows else 0
+# what a Graph Store GET may answer, most compact first
+FETCH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+
+def count(endpoint: Endpoint, store: GraphStore, graph: str | None) -> int:
+    """The triples the store holds in `graph`: a COUNT on the query endpoint when there is
+    one; else the graph fetched with a Graph Store GET and its distinct triples counted
+    (blank nodes keep their labels within one answer)."""
+    if endpoint.url is not None:
+        rows = endpoint.select(count_query(graph))
+        return int(rows.rows[0]["n"].toPython()) if rows.rows else 0
+    import pyoxigraph as ox
+
+    response = store.get(graph, FETCH_ACCEPT)
+    if response.status == 404:
+        return 0
+    media_type = response.headers.get("content-type", "").split(";")[0].strip()
+    fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
+    if fmt is None:
+        shown = media_type or "no content type"
+        raise RemoteError(
+            f"GET {graph_url(store.url, graph)}: the answer is not RDF ({shown}), so the "
+            "push cannot count what the store holds: give --endpoint URL",
+            response.status,
+        )
+    try:
+        return len({q.triple for q in ox.parse(response.body, format=fmt)})
+    except SyntaxError as exc:
+        raise RemoteError(
+            f"GET {graph_url(store.url, graph)}: the answer is not valid {fmt.name} ({exc})"
+        ) from None
+
+
+def count_step(endpoint: Endpoint, what: str) -> str:
+    """The step that counts `what`, saying how when it is not a query."""
+    return f"count {what}" + ("" if endpoint.url is not None else " (Graph Store GET)")
 
 
 @dataclass
@@ -247,12 +286,21 @@ def push_graphs(
 def stale_graphs(endpoint: Endpoint, prefix: str, pushed) -> list[str]:
     """The store's graphs under `prefix` that are not among `pushed` (a source since
     removed); [] when the store cannot say."""
-    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+    if endpoint.url is None:
+        return []
+
+    def graphs(pattern: str) -> set[str]:
+        rows = endpoint.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+        return {str(row["g"]) for row in rows.rows if row.get("g") is not None}
+
     try:
-        rows = endpoint.select(query)
+        names = graphs("")
+        if not set(pushed) <= names:
+            # Virtuoso answers `GRAPH ?g { }` with one row and ?g unbound (SPARQL 1.1:
+            # every named graph): ask for the graphs that hold a triple instead
+            names = graphs("?s ?p ?o")
     except RemoteError:
         return []
-    names = {str(row["g"]) for row in rows.rows if row.get("g") is not None}
     return sorted(n for n in names - set(pushed) if n.startswith(prefix))
 
 
@@ -268,6 +316,31 @@ def push_triples(
     start: float | None = None,
 ) -> PushResult:
     """`push` of triples already read (pyoxigraph triples, distinct)."""
+    try:
+        return _write(
+            triples, store, endpoint, graph, mode, chunk_size, body_format, progress, start
+        )
+    except PushFailed as exc:
+        if graph is DEFAULT and (exc.status or 0) >= 400 and exc.status not in (401, 403):
+            # Virtuoso's Graph Store endpoint refuses ?default with a 500 of its own words
+            exc.remedy = (
+                "if the store takes no writes into its default graph through the Graph "
+                "Store Protocol (Virtuoso's does not), push into a named graph: --graph IRI"
+            )
+        raise
+
+
+def _write(
+    triples: list,
+    store: GraphStore,
+    endpoint: Endpoint,
+    graph: str | None,
+    mode: str = "put",
+    chunk_size: int = DEFAULT_CHUNK,
+    body_format: str = "ntriples",
+    progress=None,
+    start: float | None = None,
+) -> PushResult:
     start = time.perf_counter() if start is None else start
     bodies = [serialize(c, body_format) for c in chunks(triples, chunk_size)]
     media_type = BODY_FORMATS[body_format][0]
@@ -290,7 +363,9 @@ def push_triples(
             _drop_quietly(store, staging)
             raise
         staged = steps.run(
-            f"count the staging graph <{staging}>", lambda: count(endpoint, staging), untouched
+            count_step(endpoint, f"the staging graph <{staging}>"),
+            lambda: count(endpoint, store, staging),
+            untouched,
         )
         if staged != len(triples):
             _drop_quietly(store, staging)
@@ -313,7 +388,9 @@ def push_triples(
         before = 0
         if mode == "append":
             before = steps.run(
-                f"count {target}", lambda: count(endpoint, graph), "nothing was sent"
+                count_step(endpoint, target),
+                lambda: count(endpoint, store, graph),
+                "nothing was sent",
             )
         for i, body in enumerate(bodies, 1):
             send = store.put if (i == 1 and mode == "put") else store.post
@@ -329,25 +406,27 @@ def push_triples(
             if mode == "put"
             else (max(before, len(triples)), before + len(triples))
         )
-    counted = steps.run(
-        f"count {target}", lambda: count(endpoint, graph), f"{target} was written but not verified"
+    held = steps.run(
+        count_step(endpoint, target),
+        lambda: count(endpoint, store, graph),
+        f"{target} was written but not verified",
     )
     low, high = expected
-    if not low <= counted <= high:
+    if not low <= held <= high:
         want = str(low) if low == high else f"between {low} and {high}"
         union = (
             " (a store whose default graph is the union of all its graphs counts them all:"
             " push into a named graph with --graph IRI)"
-            if graph is DEFAULT and counted > high
+            if graph is DEFAULT and held > high
             else ""
         )
         raise DataError(
-            f"verification failed: {target} holds {counted} triples, expected {want}{union}"
+            f"verification failed: {target} holds {held} triples, expected {want}{union}"
         )
     return PushResult(
         len(triples),
         len(bodies) + (1 if mode == "replace" else 0),
-        counted,
+        held,
         round(time.perf_counter() - start, 3),
         steps.done,
     )
