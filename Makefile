@@ -60,7 +60,7 @@ bench: $(STAMP) ## run the benchmark (bench/results.json and a Markdown table)
 	$(REKG) bench
 
 test: $(STAMP) system-packages yasgui grlc ## run the whole test suite (installs what it needs: Debian packages, YASGUI, grlc)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 check: $(STAMP) yasgui ## run the fast part of the suite (no slow, browser or store tests), under a minute
 	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser and not store"
