@@ -100,11 +100,13 @@ IRIS = st.builds(
     )
 )
 def test_turtle_written_by_rdflib_loads_back_the_same_graph(tmp_path, triples):
+    """Written as N-Triples, which is Turtle: rdflib's Turtle writer itself can write a
+    prefixed name whose prefix it never declares (ns1:) for some IRIs of this shape."""
     original = Graph()
     for triple in triples:
         original.add(triple)
     path = tmp_path / "data.ttl"
-    path.write_bytes(original.serialize(format="turtle", encoding="utf-8"))
+    path.write_bytes(original.serialize(format="nt", encoding="utf-8"))
     loaded = Graph()
     parse_file(path, loaded, "data.ttl")
     assert isomorphic(loaded, original)
@@ -200,3 +202,64 @@ def test_a_bound_number_is_typed(number, kind):
         _store_with(ox.Literal(str(number), datatype=ox.NamedNode(str(term.datatype)))).query(query)
     )
     assert len(rows) == 1
+
+
+# --- the claim compiler ---------------------------------------------------------------
+
+
+SENTENCES = [f"Sentence {k} says that partner {k} matters." for k in range(12)]
+CLAIM = st.fixed_dictionaries(
+    {
+        "sentence": st.integers(0, len(SENTENCES) - 1),
+        "modality": st.sampled_from(["asserted", "expected", "likely", "possible", "unlikely"]),
+        "negated": st.booleans(),
+        "draft": st.booleans(),
+    }
+)
+
+
+@FILES
+@given(st.lists(CLAIM, min_size=1, max_size=8, unique_by=lambda c: c["sentence"]))
+def test_compiled_claims_keep_quote_hedge_and_negation_and_assert_only_plain_facts(tmp_path, drawn):
+    """Whatever claims are written: each compiles with its verbatim quote, modality and
+    negation as written, and the plain triple (subject, property, object) is in the graph
+    exactly when one claim states it as a fact, not denied and not a draft."""
+    from rdflib import RDF
+
+    from rekg.core.namespaces import CLAIM as CLAIMS
+    from rekg.core.namespaces import ID, MODALITIES, REKG
+    from rekg.ingest.claims import Names, compile_claims
+    from rekg.ingest.sources import SourceText
+
+    text = " ".join(SENTENCES) + "\n"
+    source = SourceText("test", tmp_path / "test.txt", text)
+    names = Names(
+        {"china": ID.china, "malaysia": ID.malaysia},
+        {"suppliesFeedstockTo": REKG.suppliesFeedstockTo},
+    )
+    lines = ["source: test", "claims:"]
+    for n, claim in enumerate(drawn, start=1):
+        lines += [
+            f"  - n: {n}",
+            f'    quote: "{SENTENCES[claim["sentence"]]}"',
+            "    subject: malaysia",
+            "    predicate: suppliesFeedstockTo",
+            "    object: china",
+            f"    modality: {claim['modality']}",
+            f"    negated: {str(claim['negated']).lower()}",
+            *(["    draft: true"] if claim["draft"] else []),
+        ]
+    path = tmp_path / "test.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    graph, findings, _ = compile_claims(path, "data/claims/test.yaml", names, {"test": source})
+    assert findings == []
+    for n, claim in enumerate(drawn, start=1):
+        iri = CLAIMS[f"test-{n:03d}"]
+        assert (iri, RDF.type, REKG.Claim) in graph
+        assert str(graph.value(iri, REKG.quote)) == SENTENCES[claim["sentence"]]
+        assert graph.value(iri, REKG.modality) == MODALITIES[claim["modality"]]
+        assert graph.value(iri, REKG.negated).toPython() is claim["negated"]
+    plain = (ID.malaysia, REKG.suppliesFeedstockTo, ID.china) in graph
+    assert plain == any(
+        c["modality"] == "asserted" and not c["negated"] and not c["draft"] for c in drawn
+    )
