@@ -2,7 +2,7 @@
 and inconsistencies reported."""
 
 import pytest
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from rekg.core.errors import CheckFailed
@@ -93,3 +93,21 @@ def test_a_member_of_nothing_is_reported_with_its_place(scratch):
         reason_checked(loaded)
     found = [f for f in caught.value.report.findings if f.focus == "id:ghost"]
     assert found and found[0].place == "data/broken.ttl:3"
+
+
+def test_the_reference_reasoner_leaves_rdflib_as_it_found_it():
+    """owlrl puts its own lexical converters into rdflib's global table and leaves some
+    behind: after one reference reasoning, a valid "2026-01+05:30"^^xsd:gYearMonth read as
+    ill-typed, and the fast SHACL engine (which asks rdflib) refused it (found by a test
+    that failed only when a reference reasoning ran before it in the same process)."""
+    from rdflib.term import _toPythonMapping
+
+    from rekg.reason.reference import reason_owlrl
+
+    gyearmonth = "http://www.w3.org/2001/XMLSchema#gYearMonth"
+    before = dict(_toPythonMapping)
+    g = Graph()
+    g.add((URIRef("urn:x"), URIRef("urn:p"), Literal("2026-01+05:30", datatype=URIRef(gyearmonth))))
+    reason_owlrl(g, {})
+    assert dict(_toPythonMapping) == before
+    assert Literal("2026-01+05:30", datatype=URIRef(gyearmonth)).ill_typed is not True

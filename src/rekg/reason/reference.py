@@ -1,6 +1,8 @@
 """OWL 2 RL on owlrl, the reference engine: the oracle the fast engine (fast.py) is
 compared with in tests/test_parity.py."""
 
+from contextlib import contextmanager
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -29,14 +31,35 @@ def reasoning_input(graph: Graph) -> Graph:
     return out
 
 
+@contextmanager
+def rdflib_conversions_kept():
+    """Run owlrl without letting it change rdflib for the rest of the process. owlrl
+    installs its own lexical-to-value converters into rdflib's global table and never takes
+    them all back (its "restore" leaves the datatypes rdflib has none for, such as
+    xsd:gYearMonth): after one reference reasoning, rdflib called "2026-01+05:30"^^xsd:gYearMonth
+    ill-typed, and the fast SHACL engine, which asks rdflib, refused a valid date."""
+    from rdflib.term import _toPythonMapping
+
+    kept = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(kept)
+
+
 def reason_owlrl(graph: Graph, places: dict) -> Reasoned:
     work = reasoning_input(graph)
     before = set(work)
     import owlrl  # here, not above: only this engine needs it, and it is slow to import
 
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(work)
+    with rdflib_conversions_kept():
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics,
+            rdfs_closure=False,
+            axiomatic_triples=False,
+            datatype_axioms=False,
+        ).expand(work)
     findings = []
     for node, message in work.subject_objects(URIRef(ERROR_NS + "error")):
         del node
