@@ -62,7 +62,7 @@ bench: $(STAMP) ## run the benchmark (bench/results.json and a Markdown table)
 test: $(STAMP) system-packages yasgui grlc ## run the whole test suite (installs what it needs: Debian packages, YASGUI, grlc)
 	$(BIN)/python -m pytest -q -n auto
 
-check: $(STAMP) yasgui ## run the fast part of the suite (no slow, browser or store tests), under a minute
+check: $(STAMP) yasgui ## run the fast part of the suite (no slow, browser or store tests), about 1.5 minutes
 	$(BIN)/python -m pytest -q -n auto -m "not slow and not browser and not store"
 
 lint: $(STAMP) ## check code style with ruff and the layers contract with import-linter

@@ -17,7 +17,11 @@ def add_client_options(p) -> None:
         metavar="S",
         help="seconds to wait for each answer of the store (default: 30)",
     )
-    p.add_argument("--user", metavar="U", help="user name; the password goes as the store's challenge asks (HTTP Basic or Digest)")
+    p.add_argument(
+        "--user",
+        metavar="U",
+        help="user name; the password goes as the store's challenge asks (HTTP Basic or Digest)",
+    )
     p.add_argument(
         "--password-env",
         metavar="VAR",
