@@ -47,7 +47,7 @@ def error_of(response):
 
 
 @contextmanager
-def serving(app, quiet=True):
+def serving(app, quiet=True, close=True):
     """The app over a real socket on 127.0.0.1 (a free port), served by a thread: yields the
     server and its base URL. The server and the app's query workers are stopped on the way
     out, whether the test passed or not."""
@@ -60,7 +60,8 @@ def serving(app, quiet=True):
     finally:
         server.shutdown()
         server.server_close()
-        app.close()
+        if close:  # not the session's shared app, which later tests still use
+            app.close()
         thread.join(10)
 
 

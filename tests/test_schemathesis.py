@@ -6,24 +6,19 @@ command line is used, as a user would run it, with a fixed seed so that a failur
 
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from rekg.serve.app import make_server
+from .server_helpers import serving
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.fixture(scope="module")
 def live(app):
-    server = make_server(app, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(app, close=False) as (_, url):
+        yield url
 
 
 @pytest.mark.store

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,22 +15,17 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from rekg.core.namespaces import ID, REKG
-from rekg.serve.app import make_server
 
 from .conftest import ROOT
-from .server_helpers import MYANMAR_CHINA, SPARQL_JSON, SUPPLIERS, TTL, rows_of
+from .server_helpers import MYANMAR_CHINA, SPARQL_JSON, SUPPLIERS, TTL, rows_of, serving
 
 # --- over a real socket ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def live(app):
-    server = make_server(app, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(app, close=False) as (_, url):
+        yield url
 
 
 def fetch(url, accept=None, data=None, headers=None):

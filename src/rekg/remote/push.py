@@ -245,8 +245,9 @@ def push(
     start = time.perf_counter()
     triples = read_dataset(path)
     return push_triples(
-        triples, store, endpoint, graph, mode, chunk_size, body_format, progress, start
-    )
+        triples, store, endpoint, graph, mode=mode, chunk_size=chunk_size,
+        body_format=body_format, progress=progress, start=start,
+    )  # fmt: skip
 
 
 def push_graphs(
@@ -269,8 +270,15 @@ def push_graphs(
                 (
                     graph,
                     push_triples(
-                        triples, store, endpoint, graph, mode, chunk_size, body_format, progress
-                    ),
+                        triples,
+                        store,
+                        endpoint,
+                        graph,
+                        mode=mode,
+                        chunk_size=chunk_size,
+                        body_format=body_format,
+                        progress=progress,
+                    ),  # fmt: skip
                 )
             )
         except (PushFailed, DataError) as exc:
@@ -305,21 +313,12 @@ def stale_graphs(endpoint: Endpoint, prefix: str, pushed) -> list[str]:
 
 
 def push_triples(
-    triples: list,
-    store: GraphStore,
-    endpoint: Endpoint,
-    graph: str | None,
-    mode: str = "put",
-    chunk_size: int = DEFAULT_CHUNK,
-    body_format: str = "ntriples",
-    progress=None,
-    start: float | None = None,
+    triples: list, store: GraphStore, endpoint: Endpoint, graph: str | None, **options
 ) -> PushResult:
-    """`push` of triples already read (pyoxigraph triples, distinct)."""
+    """`push` of triples already read (pyoxigraph triples, distinct); `options` are
+    _write's (mode, chunk_size, body_format, progress, start)."""
     try:
-        return _write(
-            triples, store, endpoint, graph, mode, chunk_size, body_format, progress, start
-        )
+        return _write(triples, store, endpoint, graph, **options)
     except PushFailed as exc:
         if graph is DEFAULT and (exc.status or 0) >= 400 and exc.status not in (401, 403):
             # Virtuoso's Graph Store endpoint refuses ?default with a 500 of its own words
