@@ -14,6 +14,7 @@ from rekg.core.engines import Engine
 from rekg.pipeline import build
 from rekg.query.catalogue import load_catalogue
 from rekg.query.run import run_stored
+from rekg.reason import reason
 
 from .corpus import with_second_source
 
@@ -153,6 +154,23 @@ def test_corroboration(corpus):
         row("vietnam", "suppliesFeedstockTo", "china", "Expected", F, ART["062"]),
         row("vietnam", "suppliesFeedstockTo", "china", "Unlikely", F, BRIEF["004"]),
     ]  # fmt: skip
+
+
+def test_each_claim_of_a_relation_counts_the_sources_that_state_it(corpus):
+    """rekg:relationSources, derived by the build (reason/derive.py) on both engines: a
+    source counts once however many of its claims state the relation; a draft counts;
+    claims of no relation get none; it is in the closure, never in the asserted graph."""
+    fast = corpus.reasoned.closure
+    reference = reason(corpus.loaded.graph, {}, Engine.REFERENCE).closure
+    counted = {claim: n.value for claim, n in fast.subject_objects(R.relationSources)}
+    assert counted == {claim: n.value for claim, n in reference.subject_objects(R.relationSources)}
+    assert [counted[ART[n]] for n in ("065", "069", "073", "075")] == [2, 2, 2, 2]
+    assert counted[BRIEF["001"]] == 2  # Myanmar supplies feedstock to China
+    assert counted[BRIEF["012"]] == 2  # the draft
+    assert counted[ART["078"]] == 1  # Thailand is no major resource holder: the article only
+    assert ART["003"] not in counted  # a claim of no relation (no rdf:predicate)
+    assert (None, R.relationSources, None) not in corpus.loaded.graph
+    assert sorted(counted.values()).count(2) == len(rows(corpus, "corroboration"))
 
 
 # --- contradictions

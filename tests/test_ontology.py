@@ -16,7 +16,7 @@ def ontology(project) -> Graph:
 def test_header_has_version_title_description_licence_creator(project):
     g = ontology(project)
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
-    assert g.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/rekg/ontology/0.3.0")
+    assert g.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/rekg/ontology/0.4.0")
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator):
         assert g.value(ONTOLOGY_IRI, prop) is not None, prop
 

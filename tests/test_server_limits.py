@@ -25,9 +25,9 @@ from .server_helpers import MYANMAR_CHINA, SPARQL_JSON, SUPPLIERS, fetch, servin
 
 pytestmark = pytest.mark.store
 
-# CPU for as long as it is let run, in little memory: 4,354^3 rows to count
+# CPU for as long as it is let run, in little memory: 4,432^3 rows to count
 CROSS3 = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-# memory as fast as it can (some 0.5 GB/s): 4,354^2 rows to sort (issue 16, defect 1)
+# memory as fast as it can (some 0.5 GB/s): 4,432^2 rows to sort (issue 16, defect 1)
 ORDER = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 STORED = "/api/queries/claims-by-modality?format=json"
 

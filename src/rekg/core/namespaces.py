@@ -79,6 +79,7 @@ class REKG(DefinedNamespace):
     about: _URIRef
     event: _URIRef
     sourceOrder: _URIRef
+    relationSources: _URIRef
     # source and observation properties
     sha256: _URIRef
     localCopy: _URIRef

@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from rekg.core.namespaces import bind_prefixes, is_project_iri
 from rekg.core.report import Finding, short
-from rekg.graph.store import graph_of, ox_triples, store_of
+from rekg.graph.store import from_ox, graph_of, ox_triples, store_of
 
 _VOCABULARIES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 _TRIVIAL = {RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty}
@@ -60,6 +60,18 @@ class Reasoned:
             else:
                 self._store = store_of(ox_triples(self._closure))
         return self._store
+
+    def add_derived(self, quads: list) -> None:
+        """Facts derived beside the reasoner (derive.py): kept with the entailments."""
+        if self._store is not None:
+            raise RuntimeError("derived facts come before the closure's store is made")
+        if self._asserted is not None:
+            self._entailed.extend(quads)
+            return
+        for quad in quads:
+            triple = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
+            self._closure.add(triple)
+            self._inferred.add(triple)
 
     def adopt_store(self, loaded) -> None:
         """Take over the store the validation built from the asserted graph and add the
