@@ -254,6 +254,13 @@ def test_contradictions_through_sub_properties_and_never_with_a_draft(tmp_path):
     ]  # fmt: skip
     assert rows(built, "contradictions") == expected
     assert asked(built, "contradictions", Engine.REFERENCE).as_tuples() == expected
+    # where the question starts (reason/derive.py), alike on both engines: every claim that
+    # denies or doubts a relation the closure holds as fact, the draft 015 too (the
+    # question leaves drafts out)
+    for closure in (built.reasoned.closure, reason(built.loaded.graph, {}, "reference").closure):
+        assert set(closure.subjects(R.deniesStatedFact, T)) == {
+            ART["070"], BRIEF["005"], BRIEF["011"], BRIEF["013"], BRIEF["015"]
+        }  # fmt: skip
 
 
 # --- claims and reference figures

@@ -143,8 +143,8 @@ def test_reason_after_build_leaves_one_version_with_normal_modes(tmp_path, mask)
     assert modes(project.dist) == expected_modes(project.dist, mask)
     assert folder(project.dist) == after_build
     assert same.stderr == (
-        "rekg reason: 735 entailments about the project's resources; unchanged: "
-        "dist/rekg-inferred.ttl (4432 triples)\n"
+        "rekg reason: 737 entailments about the project's resources; unchanged: "
+        "dist/rekg-inferred.ttl (4440 triples)\n"
     )
 
     # other inputs: a new closure, and nothing left beside it that describes the old data
@@ -152,8 +152,8 @@ def test_reason_after_build_leaves_one_version_with_normal_modes(tmp_path, mask)
     other = run(project, "reason", mask=mask)
     assert other.returncode == 0, other.stderr
     assert other.stderr == (
-        "rekg reason: 737 entailments about the project's resources; wrote "
-        "dist/rekg-inferred.ttl (4437 triples)\n"
+        "rekg reason: 739 entailments about the project's resources; wrote "
+        "dist/rekg-inferred.ttl (4445 triples)\n"
         "rekg reason: dist/ held a build of other inputs; so as not to leave answers.md, "
         "rekg.jsonld, rekg.nq, rekg.nt, rekg.trig, rekg.ttl, void.ttl beside a closure they "
         "do not describe, dist/ now holds the closure alone; run 'rekg build' to write every "

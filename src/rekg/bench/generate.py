@@ -45,6 +45,8 @@ OBSERVATIONS_PER_SOURCE = 12
 REFERENCE_REPORTS = 4
 # Claim properties that a generated claim gets afresh rather than copies.
 _OWN = {RDFS.label, R.sourceOrder, PROV.wasDerivedFrom, R.evidence, R.quote, RDFS.comment}
+# What else a claim is about besides its subject (ingest/claims.py adds each to rekg:about).
+_ABOUT_TOO = {RDF.object, R.counterpart, R.speaker, R.event}
 _MEASURES = ("mine_production", "reserves", "refinery_output", "exports", "imports")
 _COUNTRIES = ("malaysia", "vietnam", "myanmar", "thailand", "singapore", "china")
 
@@ -112,9 +114,17 @@ def own_actor(k: int, subject: URIRef) -> URIRef:
 
 def retold(pick: dict, k: int) -> list:
     """The (predicate, object) pairs of a generated claim that tells `pick`'s relation of one
-    of report k's own actors."""
-    actor = own_actor(k, pick["subject"])
-    return [(p, actor if p == RDF.subject else o) for p, o in pick["pairs"]]
+    of report k's own actors. The claim is about that actor, as the claim compiler would
+    make it (rekg:about holds the subject, object, counterpart and speaker): the article's
+    subject stays among what it is about only where it is still one of the others."""
+    subject, actor = pick["subject"], own_actor(k, pick["subject"])
+    others = {o for p, o in pick["pairs"] if p in _ABOUT_TOO}
+    pairs = [
+        (p, actor if p == RDF.subject else o)
+        for p, o in pick["pairs"]
+        if not (p == R.about and o == subject and o not in others)
+    ]
+    return [*pairs, (R.about, actor)]
 
 
 def plain_triple(pairs):

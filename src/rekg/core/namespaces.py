@@ -80,6 +80,7 @@ class REKG(DefinedNamespace):
     event: _URIRef
     sourceOrder: _URIRef
     relationSources: _URIRef
+    deniesStatedFact: _URIRef
     # source and observation properties
     sha256: _URIRef
     localCopy: _URIRef

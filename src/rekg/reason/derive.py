@@ -1,13 +1,18 @@
 """Facts the build derives across the claims of every source, beside the OWL 2 RL
 entailments and kept with them in the closure (dist/rekg-inferred.ttl), alike on both
-engines.
+engines. Each answers in one step what a stored question would otherwise have to work out
+from every claim, which at a million triples takes Oxigraph longer than the 100 ms a
+stored question may take (docs/performance.md): the build works it out once.
 
-`rekg:relationSources`: on each claim of a relation (rdf:subject, rdf:predicate,
-rdf:object), how many source documents have a claim of that same relation, its own
-included. Found by a query, it is a grouping of four properties over every claim: at a
-million triples that alone took Oxigraph 180 to 230 ms, more than twice the time a stored
-question may take (docs/performance.md). Counted here once, by the build, it lets
-`corroboration` read the few claims it needs and nothing else."""
+- `rekg:relationSources`: on each claim of a relation (rdf:subject, rdf:predicate,
+  rdf:object), how many source documents have a claim of that same relation, its own
+  included. `corroboration` reads the claims with 2 or more; grouping every claim by its
+  relation instead took 0.4 s.
+- `rekg:deniesStatedFact true`: on a claim that denies its relation or calls it unlikely
+  (not both), when the closure nevertheless holds the relation as a plain triple (a
+  reviewed claim states it as fact, perhaps through a narrower property, or the data
+  states it). `contradictions` starts from these; checking the triple of every denying
+  claim took 70 to 95 ms."""
 
 from collections import defaultdict
 
@@ -19,38 +24,57 @@ from rekg.core.namespaces import REKG
 from rekg.graph.quads import Quads
 from rekg.graph.store import to_ox
 
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 _RELATION_SOURCES = ox.NamedNode(str(REKG.relationSources))
+_DENIES_STATED_FACT = ox.NamedNode(str(REKG.deniesStatedFact))
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean"))
+_UNLIKELY = ox.NamedNode(str(REKG.Unlikely))
 _PARTS = tuple(ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
 _FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+_NEGATED = ox.NamedNode(str(REKG.negated))
+_MODALITY = ox.NamedNode(str(REKG.modality))
 
 
-def derived(data: Quads | Graph) -> list[ox.Quad]:
-    """The derived triples of the asserted graph `data` (the exports sort them)."""
+def derived(data: Quads | Graph, holds) -> list[ox.Quad]:
+    """The derived triples of the asserted graph `data`; `holds(quad)` says whether the
+    closure holds a triple. The exports sort them."""
     values = _values(data)
     subjects, predicates, objects = (values[part] for part in _PARTS)
-    sources = values[_FROM]
     relation_of = {}
     for claim, subject in subjects.items():
         # a claim with more than one value of a part is refused by SHACL
-        # (ClaimTripleComplete) before the build reasons; it is left uncounted here
+        # (ClaimTripleComplete) before the build reasons; it is left out here
         if len(subject) == 1 and len(predicates.get(claim, ())) == 1 == len(objects.get(claim, ())):
             relation_of[claim] = (subject[0], predicates[claim][0], objects[claim][0])
     stated_in = defaultdict(set)
     for claim, relation in relation_of.items():
-        stated_in[relation].update(sources.get(claim, ()))
-    return [
-        ox.Quad(claim, _RELATION_SOURCES, ox.Literal(str(len(stated_in[relation])), datatype=_XSD_INTEGER))
+        stated_in[relation].update(values[_FROM].get(claim, ()))
+    out = [
+        ox.Quad(claim, _RELATION_SOURCES, _integer(len(stated_in[relation])))
         for claim, relation in relation_of.items()
         if stated_in[relation]
     ]
+    for claim, relation in relation_of.items():
+        denied = any(_is_true(v) for v in values[_NEGATED].get(claim, ()))
+        unlikely = _UNLIKELY in values[_MODALITY].get(claim, ())
+        if denied != unlikely and holds(ox.Quad(*relation)):
+            out.append(ox.Quad(claim, _DENIES_STATED_FACT, _TRUE))
+    return out
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def _is_true(value) -> bool:
+    return isinstance(value, ox.Literal) and value.value in ("true", "1")
 
 
 def _values(data: Quads | Graph) -> dict:
-    """predicate -> (subject -> its objects), for the four predicates read, as pyoxigraph
-    terms whichever engine loaded the graph."""
+    """predicate -> (subject -> its objects), for the predicates read, as pyoxigraph terms
+    whichever engine loaded the graph."""
     out = {}
-    for predicate in (*_PARTS, _FROM):
+    for predicate in (*_PARTS, _FROM, _NEGATED, _MODALITY):
         table = defaultdict(list)
         if isinstance(data, Quads):
             for quad in data.for_predicate(predicate):

@@ -25,5 +25,5 @@ def reason(
     else:
         data = data if isinstance(data, Graph) else graph_of(data, Graph())
         reasoned = reason_owlrl(data, places)
-    reasoned.add_derived(derived(data))
+    reasoned.add_derived(derived(data, reasoned.membership()))
     return reasoned

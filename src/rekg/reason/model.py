@@ -61,6 +61,17 @@ class Reasoned:
                 self._store = store_of(ox_triples(self._closure))
         return self._store
 
+    def membership(self):
+        """A function saying whether the closure holds a triple (an ox.Quad in the
+        default graph), whichever engine reasoned."""
+        if self._asserted is not None:
+            asserted, entailed = self._asserted, set(self._entailed)
+            return lambda quad: quad in asserted or quad in entailed
+        closure = self.closure
+        return lambda quad: (
+            (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)) in closure
+        )
+
     def add_derived(self, quads: list) -> None:
         """Facts derived beside the reasoner (derive.py): kept with the entailments."""
         if self._store is not None:
