@@ -16,7 +16,7 @@ from rekg.query.catalogue import load_catalogue
 from rekg.query.run import run_stored
 from rekg.reason import reason
 
-from .corpus import with_second_source
+from .corpus import SUB_PROPERTY_CLAIMS, with_second_source
 
 ID = Namespace("https://w3id.org/rekg/id/")
 R = Namespace("https://w3id.org/rekg/ontology#")  # every term, not only those code names
@@ -209,30 +209,7 @@ def test_contradictions_through_sub_properties_and_never_with_a_draft(tmp_path):
     claims = project.data / "claims" / "mainland-brief.yaml"
     claims.write_text(
         claims.read_text(encoding="utf-8")
-        + """
-- n: 13
-  quote: "Vietnam’s rare-earth reserves are not among the world’s largest"
-  subject: vietnam
-  predicate: holdsDepositsOf
-  object: rare-earth-elements
-  modality: likely
-  negated: true
-
-- n: 14
-  quote: "Vietnam’s rare-earth reserves"
-  subject: vietnam
-  predicate: holdsDepositsOf
-  object: rare-earth-elements
-  modality: asserted
-
-- n: 15
-  quote: "Singapore is unlikely to remain the region’s rare-earth trading hub"
-  subject: singapore
-  predicate: hostsStage
-  object: research-development
-  modality: unlikely
-  draft: true
-""",
+        + SUB_PROPERTY_CLAIMS,
         encoding="utf-8",
     )
     built = build(project, tmp_path / "dist")

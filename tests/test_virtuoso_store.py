@@ -28,7 +28,7 @@ from rekg.remote.push import push as push_file
 from rekg.remote.transport import Auth
 
 from .conftest import ROOT, copy_project, run_cli
-from .corpus import with_second_source
+from .corpus import SUB_PROPERTY_CLAIMS, with_second_source
 from .remote_helpers import G, stored_queries
 from .virtuoso_helpers import Virtuoso, as_virtuoso_keeps_it
 
@@ -282,6 +282,24 @@ def test_every_stored_question_on_two_sources(virtuoso, two_sources, capsys):
     empty = _through_rekg_query(root, virtuoso.query, CORPUS, two_sources.answers, capsys)
     assert empty == []
     assert [len(two_sources.answers[n]) for n in ("contradictions", "corroboration")] == [3, 21]
+
+
+def test_contradictions_through_sub_properties(virtuoso, tmp_path):
+    """The brief with three claims more (tests/corpus.py): a denial of a super-property
+    contradicts the article's narrower statement, and a draft contradicts nothing. The
+    same five rows on Virtuoso as at home; with sameTerm in place of `=` for the property
+    test, Virtuoso gave none (the query's comment)."""
+    project = with_second_source(tmp_path / "project")
+    claims = project.data / "claims" / "mainland-brief.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8") + SUB_PROPERTY_CLAIMS, encoding="utf-8")
+    built = build(project, tmp_path / "dist")
+    graph = CORPUS + "-sub-properties"
+    store = GraphStore(virtuoso.store, Auth("dba", virtuoso.password))
+    push_file(tmp_path / "dist" / "rekg-inferred.ttl", store, Endpoint(virtuoso.query), graph)
+    query = stored_queries()["contradictions"]
+    remote = Endpoint(virtuoso.query, graph).select(query.text)
+    assert remote.as_tuples() == built.answers["contradictions"].as_tuples()
+    assert len(remote) == 5
 
 
 @pytest.mark.parametrize("graph", [G, CORPUS])
