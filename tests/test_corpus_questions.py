@@ -208,8 +208,7 @@ def test_contradictions_through_sub_properties_and_never_with_a_draft(tmp_path):
     project = with_second_source(tmp_path)
     claims = project.data / "claims" / "mainland-brief.yaml"
     claims.write_text(
-        claims.read_text(encoding="utf-8")
-        + SUB_PROPERTY_CLAIMS,
+        claims.read_text(encoding="utf-8") + SUB_PROPERTY_CLAIMS,
         encoding="utf-8",
     )
     built = build(project, tmp_path / "dist")

@@ -35,6 +35,10 @@ def claims() -> Graph:
         ):  # fmt: skip
             g.add((claim, *pair))
     g.add((ID["claim/d1"], R.modality, R.Asserted))  # a claim of no relation
+    # nor a relation a triple can state (SHACL refuses it; `rekg reason` does not validate)
+    for pair in ((RDF.subject, Literal("Myanmar")), (RDF.predicate, R.suppliesFeedstockTo),
+                 (RDF.object, ID.china), (PROV.wasDerivedFrom, ID["source/e"])):  # fmt: skip
+        g.add((ID["claim/e1"], *pair))
     return g
 
 

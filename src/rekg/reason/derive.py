@@ -42,10 +42,15 @@ def derived(data: Quads | Graph, holds) -> list[ox.Quad]:
     subjects, predicates, objects = (values[part] for part in _PARTS)
     relation_of = {}
     for claim, subject in subjects.items():
-        # a claim with more than one value of a part is refused by SHACL
-        # (ClaimTripleComplete) before the build reasons; it is left out here
-        if len(subject) == 1 and len(predicates.get(claim, ())) == 1 == len(objects.get(claim, ())):
-            relation_of[claim] = (subject[0], predicates[claim][0], objects[claim][0])
+        # a claim with more than one value of a part, or with a literal where no triple can
+        # have one, is refused by SHACL (ClaimTripleComplete and the ranges) when the build
+        # validates; `rekg reason` alone does not validate, so it is left out here
+        predicate, object_ = predicates.get(claim, ()), objects.get(claim, ())
+        if len(subject) == len(predicate) == len(object_) == 1 and (
+            isinstance(subject[0], (ox.NamedNode, ox.BlankNode))
+            and isinstance(predicate[0], ox.NamedNode)
+        ):
+            relation_of[claim] = (subject[0], predicate[0], object_[0])
     stated_in = defaultdict(set)
     for claim, relation in relation_of.items():
         stated_in[relation].update(values[_FROM].get(claim, ()))
