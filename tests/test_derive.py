@@ -37,7 +37,8 @@ def claims() -> Graph:
     g.add((ID["claim/d1"], R.modality, R.Asserted))  # a claim of no relation
     # nor a relation a triple can state (SHACL refuses it; `rekg reason` does not validate)
     for pair in ((RDF.subject, Literal("Myanmar")), (RDF.predicate, R.suppliesFeedstockTo),
-                 (RDF.object, ID.china), (PROV.wasDerivedFrom, ID["source/e"])):  # fmt: skip
+                 (RDF.object, ID.china), (PROV.wasDerivedFrom, ID["source/e"]),
+                 (R.negated, Literal(True))):  # fmt: skip
         g.add((ID["claim/e1"], *pair))
     return g
 
