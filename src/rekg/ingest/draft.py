@@ -167,7 +167,7 @@ def unique_span(text: str, start: int, end: int, sentence: Sentence) -> tuple[in
     """The span itself when its text occurs once in `text`; else the span extended with
     neighbouring words until it does: to the right, then to the left, first within its
     sentence, then beyond."""
-    if _count(text, start, end) == 1:
+    if _once(text, start, end):
         return start, end
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
@@ -180,7 +180,7 @@ def unique_span(text: str, start: int, end: int, sentence: Sentence) -> tuple[in
                 break
             e = m.end()
             for span in _tidy(text, s, e):
-                if span[1] > end and _count(text, *span) == 1:
+                if span[1] > end and _once(text, *span):
                     return span
         while True:
             before = text[lo:s].rstrip()
@@ -188,7 +188,7 @@ def unique_span(text: str, start: int, end: int, sentence: Sentence) -> tuple[in
                 break
             s = lo + len(before) - len(before.split()[-1])
             for span in _tidy(text, s, e):
-                if span[0] < start and _count(text, *span) == 1:
+                if span[0] < start and _once(text, *span):
                     return span
     return start, end  # the whole text repeats itself: nothing to extend to
 
@@ -202,12 +202,12 @@ def _tidy(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _count(text: str, start: int, end: int) -> int:
-    quote, found, at = text[start:end], 0, text.find(text[start:end])
-    while at != -1 and quote:
-        found += 1
-        at = text.find(quote, at + 1)
-    return found
+def _once(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] occurs exactly once in `text`: two searches at most, where
+    counting every occurrence made drafting a source that repeats itself quadratic."""
+    quote = text[start:end]
+    at = text.find(quote) if quote else -1
+    return at != -1 and text.find(quote, at + 1) == -1
 
 
 # --- the YAML text -------------------------------------------------------------------------
