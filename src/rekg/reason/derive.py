@@ -77,15 +77,14 @@ def _is_true(value) -> bool:
 
 def _values(data: Quads | Graph) -> dict:
     """predicate -> (subject -> its objects), for the predicates read, as pyoxigraph terms
-    whichever engine loaded the graph."""
+    whichever engine loaded the graph. On the fast path these are the tables the shapes
+    already made on the same Quads (check/fast.py), not new ones."""
+    predicates = (*_PARTS, _FROM, _NEGATED, _MODALITY)
+    if isinstance(data, Quads):
+        return {predicate: data.out(predicate) for predicate in predicates}
     out = {}
-    for predicate in (*_PARTS, _FROM, _NEGATED, _MODALITY):
-        table = defaultdict(list)
-        if isinstance(data, Quads):
-            for quad in data.for_predicate(predicate):
-                table[quad.subject].append(quad.object)
-        else:
-            for s, o in data.subject_objects(URIRef(predicate.value)):
-                table[to_ox(s)].append(to_ox(o))
-        out[predicate] = table
+    for predicate in predicates:
+        table = out[predicate] = defaultdict(list)
+        for s, o in data.subject_objects(URIRef(predicate.value)):
+            table[to_ox(s)].append(to_ox(o))
     return out
